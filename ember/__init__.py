@@ -1,0 +1,109 @@
+"""ember: a deep-learning framework on NumPy that speaks PyTorch's API (``import ember as torch``)."""
+import numpy as _np
+
+# PyTorch computes 1/0, log(0), overflow silently (inf/nan); NumPy would warn on every such op.
+_np.seterr(all="ignore")
+
+from . import dtypes as _dtypes  # noqa: E402
+from ._size import Size  # noqa: E402
+from .device import device  # noqa: E402
+from .dtypes import (  # noqa: E402,F401
+    bfloat16, bool, cdouble, cfloat, complex64, complex128, double, dtype, float, float16, float32, float64, half,
+    int, int8, int16, int32, int64, long, short, uint8, uint16, uint32, uint64, get_default_dtype, set_default_dtype,
+    promote_types, can_cast)
+from .tensor import Tensor  # noqa: E402
+from .autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled  # noqa: E402
+from . import autograd, cuda, return_types  # noqa: E402,F401
+from .ops.creation import (  # noqa: E402,F401
+    arange, as_tensor, asarray, bernoulli, cartesian_prod, empty, empty_like, eye, from_numpy, frombuffer, full,
+    full_like, linspace, logspace, meshgrid, multinomial, normal, ones, ones_like, poisson, rand, rand_like, randint,
+    randint_like, randn, randn_like, randperm, range, tensor, tril_indices, triu_indices, zeros, zeros_like)
+from .ops.elementwise import (  # noqa: E402,F401
+    abs, absolute, acos, add, allclose, arccos, arcsin, arctan, arctan2, asin, atan, atan2, bitwise_and, bitwise_not,
+    bitwise_or, bitwise_xor, ceil, clamp, clamp_max, clamp_min, clip, cos, cosh, div, divide, eq, equal, exp, exp2,
+    expm1, fix, float_power, floor, floor_divide, fmax, fmin, fmod, frac, ge, gt, isclose, isfinite, isinf, isnan,
+    isneginf, isposinf, le, lerp, log, log1p, log2, log10, logical_and, logical_not, logical_or, logical_xor, lt,
+    maximum, minimum, mul, multiply, nan_to_num, ne, neg, negative, pow, reciprocal, relu, remainder, round, rsqrt,
+    rsub, sgn, sigmoid, sign, signbit, sin, sinh, sqrt, square, sub, subtract, tan, tanh, true_divide, trunc, where)
+from .ops.elementwise import ge as greater_equal, gt as greater, le as less_equal, lt as less, ne as not_equal  # noqa
+from .ops.reduce import (  # noqa: E402,F401
+    all, amax, amin, aminmax, any, argmax, argmin, count_nonzero, cummax, cummin, cumprod, cumsum, log_softmax,
+    logsumexp, max, mean, min, nanmean, nansum, norm, prod, softmax, std, std_mean, sum, var, var_mean)
+from .ops.shape import (  # noqa: E402,F401
+    atleast_1d, atleast_2d, atleast_3d, broadcast_tensors, broadcast_to, cat, chunk, clone, column_stack, concat,
+    concatenate, dstack, flatten, flip, fliplr, flipud, hstack, movedim, moveaxis, narrow,
+    permute, reshape, roll, row_stack, select, split, squeeze, stack, swapaxes,
+    swapdims, t, tensor_split, tile, transpose, unbind, unflatten, unsqueeze, vstack)
+from .ops.index import (  # noqa: E402,F401
+    argsort, argwhere, bincount, bucketize, diag, diag_embed, diagonal, gather, index_add, index_copy, index_fill,
+    index_select, kthvalue, masked_fill, masked_scatter, masked_select, median, msort, nonzero, scatter, scatter_add,
+    scatter_reduce, searchsorted, sort, take, take_along_dim, topk, trace, tril, triu, unique, unique_consecutive)
+from .ops.linalg import (  # noqa: E402,F401
+    addbmm, addmm, addmv, baddbmm, bmm, dot, einsum, ger, kron, matmul, mm, mv, outer, tensordot)
+from .ops.linalg import dot as inner  # noqa: E402,F401
+from ._legacy import (  # noqa: E402,F401
+    BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor, LongTensor, ShortTensor)
+try:  # TEMP until ember/random.py lands
+    from .random import (  # noqa: E402,F401
+        Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state)
+except ImportError:
+    pass
+from . import linalg, nn  # noqa: E402,F401
+from ._tensor_str import set_printoptions, get_printoptions, printoptions  # noqa: E402,F401
+
+__version__ = "0.1.0"
+
+
+def is_tensor(obj):
+    """True if ``obj`` is an ember Tensor."""
+    return isinstance(obj, Tensor)
+
+
+def is_floating_point(input):
+    return input.is_floating_point()
+
+
+def is_complex(input):
+    return input.is_complex()
+
+
+def is_nonzero(input):
+    if input.numel() != 1:
+        raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous" if input.numel() > 1
+                           else "Boolean value of Tensor with no values is ambiguous")
+    return builtins_bool(input.item())
+
+
+def numel(input):
+    return input.numel()
+
+
+def result_type(tensor1, tensor2):
+    """PyTorch's promoted dtype of two tensors/numbers."""
+    from .ops._util import result_np_dtype
+    return _dtypes.from_numpy_dtype(result_np_dtype(tensor1, tensor2))
+
+
+def detach(input):
+    return input.detach()
+
+
+def is_grad_enabled_():
+    return is_grad_enabled()
+
+
+def inference_mode(mode=True):
+    """A stand-in for ``torch.inference_mode``: behaves as ``no_grad`` (full semantics come with autograd in depth)."""
+    return no_grad() if mode else enable_grad()
+
+
+def compile(model=None, **kwargs):
+    """``torch.compile`` is a no-op here: returns the model (or a decorator) unchanged."""
+    if model is None:
+        return lambda m: m
+    return model
+
+
+import builtins as _builtins  # noqa: E402
+
+builtins_bool = _builtins.bool

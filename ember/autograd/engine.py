@@ -1,0 +1,186 @@
+"""The backward engine: walk the recorded nodes in reverse topological order.
+
+1. Count, for every node reachable from the roots, how many edges point at it.
+2. Start from the roots with their seed grads; a node runs once every consumer
+   has handed it its grad (its count drops to zero).
+3. Each node's backward maps output grads to input grads; each input grad is
+   summed back to the input's shape (unbroadcast happens here, once), then added
+   to the buffer of the node it flows into.
+4. AccumulateGrad nodes add into the leaf's ``.grad``; saved values are freed
+   unless ``retain_graph``.
+"""
+import numpy as np
+
+from . import function as F
+from .grad_mode import _state
+
+
+def _sum_to(g, shape):
+    """Sum a broadcast gradient back down to ``shape``."""
+    gs = g.shape
+    if gs == shape:
+        return g
+    lead = len(gs) - len(shape)
+    axes = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape) if s == 1 and gs[i + lead] != 1)
+    if axes:
+        g = g.sum(axes, keepdim=True) if lead == 0 else g.sum(axes)
+        if lead and len(g.shape) != len(shape):
+            g = g.reshape(shape)
+    if tuple(g.shape) != tuple(shape):
+        g = g.reshape(shape)
+    return g
+
+
+def _topo_counts(roots):
+    """Number of incoming edges for every node reachable from ``roots``."""
+    deps = {}
+    stack = list(roots)
+    seen = set(id(r) for r in roots)
+    while stack:
+        node = stack.pop()
+        for e in node._edges:
+            if e is None:
+                continue
+            nxt = e[0]
+            deps[nxt] = deps.get(nxt, 0) + 1
+            if id(nxt) not in seen:
+                seen.add(id(nxt))
+                stack.append(nxt)
+    return deps
+
+
+def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None, accumulate=True):
+    """Backpropagate from ``tensors``; accumulate into leaves (``backward``) or return grads for ``inputs`` (``grad``)."""
+    Tensor = F.Tensor
+    roots, seeds = [], []
+    for t, g in zip(tensors, grad_tensors):
+        if not t._requires_grad:
+            raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
+        node = t._grad_fn if t._grad_fn is not None else F._accumulator(t)
+        roots.append((node, t._output_nr if t._grad_fn is not None else 0))
+        seeds.append(g)
+
+    # inputs: collect their grads instead of (or as well as) accumulating
+    capture = None
+    if inputs is not None:
+        capture = {}
+        for i, t in enumerate(inputs):
+            node = t._grad_fn if t._grad_fn is not None else F._accumulator(t)
+            capture[(id(node), t._output_nr if t._grad_fn is not None else 0)] = i
+
+    root_nodes = list({id(n): n for n, _ in roots}.values())
+    deps = _topo_counts(root_nodes)
+    buffers = {}
+    for (node, nr), g in zip(roots, seeds):
+        _add_to_buffer(buffers, node, nr, g)
+
+    results = [None] * (len(inputs) if inputs is not None else 0)
+    ready = [n for n in root_nodes if deps.get(n, 0) == 0]
+    prev = _state.enabled
+    _state.enabled = create_graph
+    try:
+        while ready:
+            node = ready.pop()
+            grads = buffers.pop(node, None)
+            if grads is None:
+                grads = {}
+            if capture is not None:
+                for nr, g in grads.items():
+                    k = capture.get((id(node), nr))
+                    if k is not None:
+                        results[k] = g if results[k] is None else results[k] + g
+            if node.__class__ is F.AccumulateGrad:
+                if accumulate and 0 in grads:
+                    _accumulate(node.variable, grads[0], create_graph)
+                continue
+            in_grads = _call_node(node, grads, retain_graph)
+            for i, e in enumerate(node._edges):
+                if e is None:
+                    continue
+                nxt, nr = e
+                g = in_grads[i] if i < len(in_grads) else None
+                if g is not None:
+                    inp = node.inputs[i] if node.inputs is not None else None
+                    shape = node._in_shapes[i] if inp is None else inp.shape
+                    if g.shape != shape:
+                        g = _sum_to(g, shape)
+                    _add_to_buffer(buffers, nxt, nr, g)
+                c = deps[nxt] - 1
+                deps[nxt] = c
+                if c == 0:
+                    ready.append(nxt)
+            if not retain_graph:
+                _release(node)
+    finally:
+        _state.enabled = prev
+    return results
+
+
+def _call_node(node, grads, retain_graph):
+    """Run one node's backward with its collected output grads; returns a tuple of input grads."""
+    if node.__dict__.get("_released") and node._saves:
+        raise RuntimeError(F._FREED_MSG)
+    F.check_versions(node)
+    n_out = node.__dict__.get("_n_out", 1)
+    hooks = node.__dict__.get("_tensor_hooks")
+    gl = []
+    for i in range(n_out):
+        g = grads.get(i)
+        if hooks is not None and g is not None:
+            for h in hooks.get(i, ()):
+                r = h(g)
+                if r is not None:
+                    g = r
+        gl.append(g)
+    if n_out > 1 or node._fn._internal is False:
+        # materialise missing grads of multi-output nodes as zeros, as PyTorch does for Functions
+        out = node._out if isinstance(node._out, tuple) else (node._out,)
+        for i, g in enumerate(gl):
+            if g is None and i < len(out) and out[i] is not None:
+                gl[i] = F._wrap(np.zeros_like(out[i]))
+    res = node.apply(*gl)
+    if type(res) is not tuple:
+        res = (res,)
+    return res
+
+
+def _add_to_buffer(buffers, node, nr, g):
+    b = buffers.get(node)
+    if b is None:
+        buffers[node] = {nr: g}
+    else:
+        old = b.get(nr)
+        b[nr] = g if old is None else old + g
+
+
+def _release(node):
+    """Free what a node saved; a later backward through it raises PyTorch's 'second time' error."""
+    d = node.__dict__
+    d["_released"] = True
+    if "inputs" in d and node.inputs is not None:
+        d["_in_shapes"] = tuple(getattr(a, "shape", None) for a in node.inputs)
+        node.inputs = None
+    d.pop("_saved", None)
+    d["_out"] = None
+
+
+def _accumulate(leaf, g, create_graph):
+    """Add ``g`` into ``leaf.grad`` (in place unless building a graph), after the leaf's hooks."""
+    hooks = leaf.__dict__.get("_hooks") if hasattr(leaf, "__dict__") else None
+    for h in (leaf._hooks or {}).values() if leaf._hooks else ():
+        r = h(g)
+        if r is not None:
+            g = r
+    if g.dtype != leaf.dtype:
+        g = g.to(leaf.dtype)
+    old = leaf._grad
+    if old is None:
+        # a grad may be shared with other leaves (AddBackward passes one array to both): own a copy
+        leaf._grad = g if create_graph else F._wrap(np.array(g._data, copy=True))
+    elif create_graph:
+        leaf._grad = old + g
+    else:
+        np.add(old._data, g._data, out=old._data)
+        old._vc += 1
+    for h in (leaf._post_hooks or {}).values() if leaf._post_hooks else ():
+        h(leaf)

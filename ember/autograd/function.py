@@ -1,0 +1,246 @@
+"""The one mechanism behind every differentiable op: ``Function`` and its graph ``Node``.
+
+An op is a ``Function`` subclass with ``forward(ctx, *args, **attrs)`` and
+``backward(ctx, *grads)`` side by side. ``apply`` runs forward and, when grad
+mode is on and an input requires grad, records a node (the ``ctx``) on the
+output. ember's own ops set ``_internal = True``: their forward reads the
+inputs' NumPy arrays and returns arrays, so no tensor is built until the end.
+Their backward works on Tensors, so ``create_graph=True`` gives higher-order
+derivatives for free.
+"""
+import weakref
+
+import numpy as np
+
+from .grad_mode import _state
+
+ndarray = np.ndarray
+_new = object.__new__
+Tensor = None  # set by ember.tensor once the class exists (breaks the import cycle)
+
+
+class Node:
+    """A recorded op; what ``tensor.grad_fn`` returns. Subclasses carry PyTorch's node names."""
+
+    _saves = True  # whether backward needs saved values (a second backward then raises)
+
+    def name(self):
+        return type(self).__name__
+
+    @property
+    def next_functions(self):
+        return tuple((None, 0) if e is None else e for e in self._edges)
+
+    @property
+    def metadata(self):
+        d = self.__dict__.get("_metadata")
+        if d is None:
+            d = self._metadata = {}
+        return d
+
+    def __repr__(self):
+        return f"<{type(self).__name__} object at {hex(id(self))}>"
+
+
+class _NoCtx:
+    """Stands in for ctx when no graph is recorded: writes to it are dropped, nothing is kept alive."""
+
+    __slots__ = ()
+    needs_input_grad = ()
+
+    def __setattr__(self, name, value):
+        pass
+
+    def save_for_backward(self, *tensors):
+        pass
+
+    def mark_non_differentiable(self, *tensors):
+        pass
+
+    def mark_dirty(self, *tensors):
+        pass
+
+    def set_materialize_grads(self, value):
+        pass
+
+
+_NOCTX = _NoCtx()
+
+
+class BackwardNode(Node):
+    """The ctx of a recorded Function call; its class name is the node name (``MulBackward0``)."""
+
+    _fn = None  # the Function subclass whose backward this node runs
+
+    def save_for_backward(self, *tensors):
+        self._saved = tensors
+
+    @property
+    def saved_tensors(self):
+        if self.__dict__.get("_released"):
+            raise RuntimeError(_FREED_MSG)
+        return self.__dict__.get("_saved", ())
+
+    def mark_non_differentiable(self, *tensors):
+        self._non_diff = tensors
+
+    def mark_dirty(self, *tensors):
+        self._dirty = tensors
+
+    def set_materialize_grads(self, value):
+        self._materialize = value
+
+    def saved_output(self, i=0):
+        """The forward output as a Tensor attached to this node (for backward formulas using it)."""
+        arr = self._out[i] if isinstance(self._out, tuple) else self._out
+        t = _wrap(arr)
+        t._requires_grad = True
+        t._grad_fn = self
+        t._output_nr = i
+        return t
+
+    def apply(self, *grads):
+        return self._fn.backward(self, *grads)
+
+
+_FREED_MSG = (
+    "Trying to backward through the graph a second time (or directly access saved tensors after they have "
+    "already been freed). Saved intermediate values of the graph are freed when you call .backward() or "
+    "autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or "
+    "if you need to access saved tensors after calling backward.")
+
+
+class AccumulateGrad(Node):
+    """The sink node of a leaf tensor that requires grad: adds incoming grads into ``.grad``."""
+
+    _saves = False
+
+    def __init__(self, variable):
+        self.variable = variable
+        self._edges = ()
+
+
+def _accumulator(t):
+    """The leaf's AccumulateGrad node, created once and held weakly by the leaf (the node owns the leaf)."""
+    ref = t._acc
+    acc = ref() if ref is not None else None
+    if acc is None:
+        acc = AccumulateGrad(t)
+        t._acc = weakref.ref(acc)
+    return acc
+
+
+def _wrap(arr):
+    """A new Tensor around an ndarray (no copy, no checks: the hot path)."""
+    t = _new(Tensor)
+    t._data = arr
+    t._requires_grad = False
+    t._grad_fn = None
+    t._base = None
+    t._vc = 0
+    return t
+
+
+def _wrap_result(out):
+    """Wrap what an internal forward returned: an array, a NumPy scalar, or a tuple of them."""
+    if type(out) is ndarray:
+        return _wrap(out)
+    if type(out) is tuple:
+        return tuple(_wrap_result(o) for o in out)
+    if isinstance(out, Tensor) or out is None:
+        return out
+    return _wrap(np.asarray(out))
+
+
+def _version(t):
+    b = t._base
+    return (b if b is not None else t)._vc
+
+
+class _FunctionMeta(type):
+    def __init__(cls, name, bases, attrs):
+        super().__init__(name, bases, attrs)
+        node_name = attrs.get("node_name") or (name + "Backward")
+        cls._node_cls = type(node_name, (BackwardNode,), {
+            "_fn": cls, "_saves": attrs.get("saves", getattr(cls, "saves", True)), "__module__": cls.__module__})
+
+
+class Function(metaclass=_FunctionMeta):
+    """Base of every differentiable op; subclass with ``forward``/``backward`` static methods and call ``apply``."""
+
+    _internal = False  # True for ember's ops: forward takes/returns NumPy arrays
+    saves = True
+
+    @staticmethod
+    def forward(ctx, *args, **kwargs):
+        raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
+
+    @staticmethod
+    def backward(ctx, *grad_outputs):
+        raise NotImplementedError("You must implement either the backward or vjp method for your custom "
+                                  "autograd.Function to use it with backward mode AD.")
+
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        if _state.enabled:
+            for a in args:
+                if isinstance(a, Tensor) and a._requires_grad:
+                    return _record(cls, args, kwargs)
+        if cls._internal:
+            out = cls.forward(_NOCTX, *args, **kwargs)
+            return _wrap(out) if type(out) is ndarray else _wrap_result(out)
+        return cls.forward(_NOCTX, *args, **kwargs)
+
+
+def _record(cls, args, kwargs):
+    """Run forward and attach a new node to the outputs (grad mode on, some input requires grad)."""
+    ctx = _new(cls._node_cls)
+    edges = []
+    needs = []
+    for a in args:
+        if isinstance(a, Tensor) and a._requires_grad:
+            fn = a._grad_fn
+            edges.append((fn, a._output_nr) if fn is not None else (_accumulator(a), 0))
+            needs.append(True)
+        else:
+            edges.append(None)
+            needs.append(False)
+    ctx._edges = edges
+    ctx.needs_input_grad = tuple(needs)
+    ctx.inputs = args
+    if cls._internal:
+        out = cls.forward(ctx, *args, **kwargs)
+        ctx._out = out
+        if cls.saves:
+            ctx._versions = [_version(a) if isinstance(a, Tensor) else None for a in args]
+        res = _wrap_result(out)
+    else:
+        _state.enabled = False
+        try:
+            res = cls.forward(ctx, *args, **kwargs)
+        finally:
+            _state.enabled = True
+        ctx._out = None
+    non_diff = ctx.__dict__.get("_non_diff", ())
+    outs = res if type(res) is tuple else (res,)
+    for i, o in enumerate(outs):
+        if isinstance(o, Tensor) and not any(o is n for n in non_diff) and (o.dtype.is_floating_point or o.dtype.is_complex):
+            o._requires_grad = True
+            o._grad_fn = ctx
+            o._output_nr = i
+    ctx._n_out = len(outs)
+    return res
+
+
+def check_versions(ctx):
+    """Raise PyTorch's error if a tensor saved for this node was modified in place since."""
+    vs = ctx.__dict__.get("_versions")
+    if vs is None:
+        return
+    for i, (a, v) in enumerate(zip(ctx.inputs, vs)):
+        if v is not None and _version(a) != v:
+            raise RuntimeError(
+                "one of the variables needed for gradient computation has been modified by an inplace "
+                f"operation: [{a.type()} {list(a.shape)}] is at version {_version(a)}; expected version {v} "
+                "instead. Hint: enable anomaly detection to find the operation that failed to compute its "
+                "gradient, with torch.autograd.set_detect_anomaly(True).")

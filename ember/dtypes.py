@@ -1,0 +1,178 @@
+"""dtype objects, PyTorch's type-promotion rules and the default dtype.
+
+Mirrors https://pytorch.org/docs/stable/tensor_attributes.html#type-promotion-doc.
+A dtype wraps one NumPy dtype; every op computes its result dtype with these
+rules first and only then calls NumPy, because NumPy's own promotion differs
+(int16 + float16 is float32 in NumPy, float16 in PyTorch).
+"""
+import builtins
+
+import numpy as np
+
+# category ranks: bool < integer < floating < complex
+_BOOL, _INT, _FLOAT, _COMPLEX = 0, 1, 2, 3
+
+
+class dtype:
+    """A tensor element type (``ember.float32`` ...), printed as PyTorch prints it."""
+
+    __slots__ = ("name", "np", "itemsize", "is_floating_point", "is_complex", "is_signed", "_cat")
+
+    def __init__(self, name, np_dtype, cat):
+        self.name = name
+        self.np = np.dtype(np_dtype)
+        self.itemsize = self.np.itemsize
+        self._cat = cat
+        self.is_floating_point = cat == _FLOAT
+        self.is_complex = cat == _COMPLEX
+        self.is_signed = self.np.kind != "u" and self.np.kind != "b"
+
+    def __repr__(self):
+        return "torch." + self.name
+
+    def __reduce__(self):
+        return self.name
+
+    def to_real(self):
+        return {complex64: float32, complex128: float64}.get(self, self)
+
+    def to_complex(self):
+        return {float32: complex64, float64: complex128, float16: complex64}.get(self, self)
+
+
+try:  # bfloat16 is optional: NumPy has none, the ml-dtypes package provides one
+    import ml_dtypes as _ml_dtypes
+
+    _bf16_np = _ml_dtypes.bfloat16
+except ImportError:  # pragma: no cover - depends on the extra being installed
+    _bf16_np = None
+
+float16 = half = dtype("float16", np.float16, _FLOAT)
+float32 = float = dtype("float32", np.float32, _FLOAT)
+float64 = double = dtype("float64", np.float64, _FLOAT)
+complex64 = cfloat = dtype("complex64", np.complex64, _COMPLEX)
+complex128 = cdouble = dtype("complex128", np.complex128, _COMPLEX)
+uint8 = dtype("uint8", np.uint8, _INT)
+uint16 = dtype("uint16", np.uint16, _INT)
+uint32 = dtype("uint32", np.uint32, _INT)
+uint64 = dtype("uint64", np.uint64, _INT)
+int8 = dtype("int8", np.int8, _INT)
+int16 = short = dtype("int16", np.int16, _INT)
+int32 = int = dtype("int32", np.int32, _INT)
+int64 = long = dtype("int64", np.int64, _INT)
+bool = dtype("bool", np.bool_, _BOOL)
+bfloat16 = dtype("bfloat16", _bf16_np, _FLOAT) if _bf16_np is not None else None
+
+_ALL = [d for d in (float16, bfloat16, float32, float64, complex64, complex128, uint8, uint16,
+                    uint32, uint64, int8, int16, int32, int64, bool) if d is not None]
+
+# NumPy dtype -> ember dtype. Keyed by np.dtype (hashable, and builtin dtypes are singletons).
+_from_np = {d.np: d for d in _ALL}
+
+
+def from_numpy_dtype(np_dtype):
+    """The ember dtype for a NumPy dtype; TypeError for ones PyTorch cannot hold."""
+    d = _from_np.get(np_dtype)
+    if d is None:
+        d = _from_np.get(np.dtype(np_dtype).newbyteorder("="))
+        if d is None:
+            raise TypeError(
+                f"can't convert np.ndarray of type numpy.{np.dtype(np_dtype)}. The only supported types "
+                "are: float64, float32, float16, complex64, complex128, int64, int32, int16, int8, "
+                "uint64, uint32, uint16, uint8, and bool."
+            )
+    return d
+
+
+# ----------------------------------------------------------------------------- default dtype
+
+_default = [float32]
+
+
+def get_default_dtype():
+    """The dtype used for Python floats and for float factories (``float32`` unless changed)."""
+    return _default[0]
+
+
+def set_default_dtype(d):
+    """Make ``d`` (a floating dtype) the default for Python floats and float factories."""
+    if not isinstance(d, dtype) or not (d.is_floating_point and d in (float16, float32, float64, bfloat16)):
+        raise TypeError(f"only floating-point types are supported as the default type, got {d}")
+    _default[0] = d
+
+
+def default_complex():
+    return complex128 if _default[0] is float64 else complex64
+
+
+# ----------------------------------------------------------------------------- promotion
+
+def promote_types(a, b):
+    """The smallest dtype both ``a`` and ``b`` cast to safely, by PyTorch's table."""
+    if a is b:
+        return a
+    ca, cb = a._cat, b._cat
+    if ca != cb:
+        hi, lo = (a, b) if ca > cb else (b, a)
+        if hi.is_complex and lo.is_floating_point and lo is float64:
+            return complex128
+        return hi
+    if ca == _FLOAT:
+        if {a, b} == {float16, bfloat16}:
+            return float32
+        return a if a.itemsize > b.itemsize else b
+    if ca == _COMPLEX:
+        return a if a.itemsize > b.itemsize else b
+    # integers: NumPy's integer table agrees with PyTorch's (uint8 + int8 -> int16)
+    r = _from_np.get(np.promote_types(a.np, b.np))
+    if r is None or r._cat != _INT:  # uint64 with a signed type: PyTorch refuses it too
+        raise RuntimeError(f"Promotion for uint16, uint32, uint64 types is not supported, attempted to promote {a.name} and {b.name}")
+    return r
+
+
+def _combine_categories(higher, lower):
+    """Merge a higher-priority result with a lower one (c10's combine_categories)."""
+    if higher is None:
+        return lower
+    if lower is None:
+        return higher
+    if higher.is_complex:
+        return higher
+    if lower.is_complex:
+        return higher.to_complex() if higher.is_floating_point else lower
+    if higher.is_floating_point:
+        return higher
+    if higher is bool or lower.is_floating_point:
+        return promote_types(higher, lower)
+    return higher
+
+
+def scalar_dtype(x):
+    """The dtype a Python number takes when it takes part in an op (a 'wrapped number')."""
+    t = type(x)
+    if t is builtins.bool or t is np.bool_:
+        return bool
+    if t is builtins.int or isinstance(x, np.integer):
+        return int64
+    if t is builtins.float or isinstance(x, np.floating):
+        return _default[0]
+    if t is complex or isinstance(x, np.complexfloating):
+        return default_complex()
+    raise TypeError(f"unsupported scalar type {t.__name__}")
+
+
+def result_type_of(dims, zeros, scalars):
+    """PyTorch's result type from the dtypes of dimensioned tensors, 0-dim tensors and Python scalars."""
+    d = z = s = None
+    for x in dims:
+        d = x if d is None else promote_types(d, x)
+    for x in zeros:
+        z = x if z is None else promote_types(z, x)
+    for x in scalars:
+        s = x if s is None else promote_types(s, x)
+    return _combine_categories(d, _combine_categories(z, s))
+
+
+def can_cast(from_, to):
+    """Whether PyTorch's in-place/out= casting allows ``from_`` into ``to`` (category may not go down)."""
+    return from_._cat <= to._cat

@@ -1,0 +1,1 @@
+"""``ember.utils``: hooks helpers now; ``data`` and more arrive with later milestones."""
