@@ -68,8 +68,12 @@ def assert_same(e_out, t_out, atol=None, rtol=None, check_dtype=True, what="outp
         assert e_out == t_out, f"{what}: {e_out!r} != {t_out!r}"
 
 
-def check(fn, *inputs, grad=True, atol=None, rtol=None, grad_atol=None, grad_rtol=None, check_dtype=True, seed=0):
-    """Run ``fn(lib, *tensors)`` on ember and torch with the same inputs; compare outputs, then grads."""
+def check(fn, *inputs, grad=True, atol=None, rtol=None, grad_atol=None, grad_rtol=None, check_dtype=True, seed=0,
+          check_grad_fn=True):
+    """Run ``fn(lib, *tensors)`` on ember and torch with the same inputs; compare outputs, then grads.
+
+    With ``check_grad_fn`` the outputs' ``grad_fn`` node names must match torch's too.
+    """
     t_in = [_to_lib(torch, x, grad) for x in inputs]
     e_in = [_to_lib(ember, x, grad) for x in inputs]
     t_out = fn(torch, *t_in)
@@ -78,6 +82,9 @@ def check(fn, *inputs, grad=True, atol=None, rtol=None, grad_atol=None, grad_rto
     assert len(t_flat) == len(e_flat), f"number of outputs {len(e_flat)} != {len(t_flat)}"
     for i, (e, t) in enumerate(zip(e_flat, t_flat)):
         assert_same(e, t, atol, rtol, check_dtype, what=f"output {i}")
+        if check_grad_fn and isinstance(t, torch.Tensor) and t.grad_fn is not None:
+            assert e.grad_fn is not None and e.grad_fn.name() == t.grad_fn.name(), (
+                f"output {i}: grad_fn {e.grad_fn.name() if e.grad_fn else None} != {t.grad_fn.name()}")
     if not grad:
         return e_out
     rng = np.random.default_rng(seed)
