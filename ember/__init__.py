@@ -43,11 +43,8 @@ from .ops.linalg import (  # noqa: E402,F401
 from .ops.linalg import dot as inner  # noqa: E402,F401
 from ._legacy import (  # noqa: E402,F401
     BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor, LongTensor, ShortTensor)
-try:  # TEMP until ember/random.py lands
-    from .random import (  # noqa: E402,F401
-        Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state)
-except ImportError:
-    pass
+from .random import (  # noqa: E402,F401
+    Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state)
 from . import linalg, nn  # noqa: E402,F401
 from ._tensor_str import set_printoptions, get_printoptions, printoptions  # noqa: E402,F401
 

@@ -82,3 +82,17 @@ def _meta_inplace(fn):
 
 for _name in ("squeeze", "unsqueeze", "t", "transpose", "swapaxes", "swapdims"):
     setattr(Tensor, _name + "_", _meta_inplace(getattr(Tensor, _name)))
+
+
+# the measured hot paths (NOTE [ fast paths ] in ops/_fast.py); each defers to the op's Function
+from .ops import _fast  # noqa: E402
+
+Tensor.__add__ = Tensor.__radd__ = _fast.add
+Tensor.__sub__ = _fast.sub
+Tensor.__rsub__ = _fast.rsub
+Tensor.__mul__ = Tensor.__rmul__ = _fast.mul
+Tensor.__truediv__ = _fast.truediv
+Tensor.__rtruediv__ = _fast.rtruediv
+Tensor.view = _fast.view
+Tensor.__getitem__ = _fast.getitem
+Tensor.sum = _fast.sum

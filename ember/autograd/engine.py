@@ -90,8 +90,9 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                     if k is not None:
                         results[k] = g if results[k] is None else results[k] + g
             if node.__class__ is F.AccumulateGrad:
-                if accumulate and 0 in grads:
-                    _accumulate(node.variable, grads[0], create_graph)
+                leaf = node.variable
+                if accumulate and 0 in grads and leaf is not None:
+                    _accumulate(leaf, grads[0], create_graph)
                 continue
             in_grads = _call_node(node, grads, retain_graph)
             for i, e in enumerate(node._edges):
@@ -121,7 +122,7 @@ def _call_node(node, grads, retain_graph):
     if node.__dict__.get("_released") and node._saves:
         raise RuntimeError(F._FREED_MSG)
     F.check_versions(node)
-    n_out = node.__dict__.get("_n_out", 1)
+    n_out = node._n_out
     hooks = node.__dict__.get("_tensor_hooks")
     gl = []
     for i in range(n_out):
@@ -132,12 +133,12 @@ def _call_node(node, grads, retain_graph):
                 if r is not None:
                     g = r
         gl.append(g)
-    if n_out > 1 or node._fn._internal is False:
+    if n_out > 1:
         # materialise missing grads of multi-output nodes as zeros, as PyTorch does for Functions
-        out = node._out if isinstance(node._out, tuple) else (node._out,)
+        meta = node._out_meta
         for i, g in enumerate(gl):
-            if g is None and i < len(out) and out[i] is not None:
-                gl[i] = F._wrap(np.zeros_like(out[i]))
+            if g is None and meta[i] is not None:
+                gl[i] = F._wrap(np.zeros(*meta[i]))
     res = node.apply(*gl)
     if type(res) is not tuple:
         res = (res,)
@@ -166,7 +167,6 @@ def _release(node):
 
 def _accumulate(leaf, g, create_graph):
     """Add ``g`` into ``leaf.grad`` (in place unless building a graph), after the leaf's hooks."""
-    hooks = leaf.__dict__.get("_hooks") if hasattr(leaf, "__dict__") else None
     for h in (leaf._hooks or {}).values() if leaf._hooks else ():
         r = h(g)
         if r is not None:

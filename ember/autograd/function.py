@@ -71,6 +71,12 @@ class BackwardNode(Node):
     """The ctx of a recorded Function call; its class name is the node name (``MulBackward0``)."""
 
     _fn = None  # the Function subclass whose backward this node runs
+    _n_out = 1
+    _out = None
+
+    @property
+    def needs_input_grad(self):
+        return tuple(e is not None for e in self._edges)
 
     def save_for_backward(self, *tensors):
         self._saved = tensors
@@ -116,17 +122,20 @@ class AccumulateGrad(Node):
     _saves = False
 
     def __init__(self, variable):
-        self.variable = variable
+        # the leaf owns its node; the node refers back weakly, so there is no reference cycle
+        self._var = weakref.ref(variable)
         self._edges = ()
+
+    @property
+    def variable(self):
+        return self._var()
 
 
 def _accumulator(t):
-    """The leaf's AccumulateGrad node, created once and held weakly by the leaf (the node owns the leaf)."""
-    ref = t._acc
-    acc = ref() if ref is not None else None
+    """The leaf's AccumulateGrad node, created on first use and kept by the leaf."""
+    acc = t._acc
     if acc is None:
-        acc = AccumulateGrad(t)
-        t._acc = weakref.ref(acc)
+        acc = t._acc = AccumulateGrad(t)
     return acc
 
 
@@ -160,6 +169,10 @@ def _version(t):
 class _FunctionMeta(type):
     def __init__(cls, name, bases, attrs):
         super().__init__(name, bases, attrs)
+        # keep the forward output on the node only for ops whose backward reads it (saves memory)
+        bw = getattr(cls, "backward", None)
+        code = getattr(getattr(bw, "__func__", bw), "__code__", None)
+        cls._keeps_output = code is not None and "saved_output" in code.co_names
         node_name = attrs.get("node_name") or (name + "Backward")
         cls._node_cls = type(node_name, (BackwardNode,), {
             "_fn": cls, "_saves": attrs.get("saves", getattr(cls, "saves", True)), "__module__": cls.__module__})
@@ -170,6 +183,7 @@ class Function(metaclass=_FunctionMeta):
 
     _internal = False  # True for ember's ops: forward takes/returns NumPy arrays
     saves = True
+    check_inputs = None  # which saved inputs backward reads: None = all, or a callable(needs) -> indices
 
     @staticmethod
     def forward(ctx, *args, **kwargs):
@@ -195,24 +209,31 @@ class Function(metaclass=_FunctionMeta):
 def _record(cls, args, kwargs):
     """Run forward and attach a new node to the outputs (grad mode on, some input requires grad)."""
     ctx = _new(cls._node_cls)
+    d = ctx.__dict__
     edges = []
-    needs = []
     for a in args:
         if isinstance(a, Tensor) and a._requires_grad:
             fn = a._grad_fn
             edges.append((fn, a._output_nr) if fn is not None else (_accumulator(a), 0))
-            needs.append(True)
         else:
             edges.append(None)
-            needs.append(False)
-    ctx._edges = edges
-    ctx.needs_input_grad = tuple(needs)
-    ctx.inputs = args
+    d["_edges"] = edges
+    d["inputs"] = args
     if cls._internal:
         out = cls.forward(ctx, *args, **kwargs)
-        ctx._out = out
+        if cls._keeps_output:
+            d["_out"] = out
         if cls.saves:
-            ctx._versions = [_version(a) if isinstance(a, Tensor) else None for a in args]
+            ci = cls.check_inputs
+            idx = range(len(args)) if ci is None else ci(ctx.needs_input_grad)
+            d["_versions"] = [(i, _version(args[i])) for i in idx if isinstance(args[i], Tensor)]
+        if out.__class__ is ndarray:  # the common single-output case
+            t = _wrap(out)
+            if out.dtype.kind in "fc":
+                t._requires_grad = True
+                t._grad_fn = ctx
+                t._output_nr = 0
+            return t
         res = _wrap_result(out)
     else:
         _state.enabled = False
@@ -220,25 +241,27 @@ def _record(cls, args, kwargs):
             res = cls.forward(ctx, *args, **kwargs)
         finally:
             _state.enabled = True
-        ctx._out = None
-    non_diff = ctx.__dict__.get("_non_diff", ())
+    non_diff = d.get("_non_diff", ())
     outs = res if type(res) is tuple else (res,)
     for i, o in enumerate(outs):
-        if isinstance(o, Tensor) and not any(o is n for n in non_diff) and (o.dtype.is_floating_point or o.dtype.is_complex):
+        if isinstance(o, Tensor) and o._data.dtype.kind in "fc" and not any(
+                o is n or (type(n) is int and n == i) for n in non_diff):
             o._requires_grad = True
             o._grad_fn = ctx
             o._output_nr = i
-    ctx._n_out = len(outs)
+    d["_n_out"] = len(outs)
+    d["_out_meta"] = [(o._data.shape, o._data.dtype) if isinstance(o, Tensor) else None for o in outs]
     return res
 
 
 def check_versions(ctx):
     """Raise PyTorch's error if a tensor saved for this node was modified in place since."""
     vs = ctx.__dict__.get("_versions")
-    if vs is None:
+    if not vs:
         return
-    for i, (a, v) in enumerate(zip(ctx.inputs, vs)):
-        if v is not None and _version(a) != v:
+    for i, v in vs:
+        a = ctx.inputs[i]
+        if _version(a) != v:
             raise RuntimeError(
                 "one of the variables needed for gradient computation has been modified by an inplace "
                 f"operation: [{a.type()} {list(a.shape)}] is at version {_version(a)}; expected version {v} "

@@ -1,0 +1,122 @@
+"""Time ember against torch, alternating rounds in one process; print ``workload | ember | torch | ratio``.
+
+ratio = ember time / torch time, the median of per-round ratios (the machine is shared and noisy).
+``--quick`` runs each workload briefly (CI smoke: only that every workload runs).
+"""
+import argparse
+import statistics
+import sys
+import time
+import timeit
+
+import numpy as np
+import torch
+
+import ember
+
+
+def _per_op(workload_fn, number):
+    t = timeit.Timer(workload_fn)
+    return t.timeit(number) / number
+
+
+def workloads():
+    """name -> (setup(lib) returning a zero-arg callable, calls per round)."""
+    a4 = np.arange(4, dtype=np.float32)
+    big = np.random.default_rng(0).standard_normal((1000, 1000)).astype(np.float32)
+    vec = np.random.default_rng(1).standard_normal(1_000_000).astype(np.float32)
+    m10 = np.arange(100, dtype=np.float32).reshape(10, 10)
+
+    def add4(lib):
+        x, y = lib.from_numpy(a4.copy()), lib.from_numpy(a4.copy())
+        return lambda: x + y
+
+    def add4_grad(lib):
+        x, y = lib.from_numpy(a4.copy()).requires_grad_(), lib.from_numpy(a4.copy())
+        return lambda: x + y
+
+    def slice2d(lib):
+        x = lib.from_numpy(m10.copy())
+        return lambda: x[2:5, 1:7]
+
+    def sum4(lib):
+        x = lib.from_numpy(a4.copy())
+        return lambda: x.sum()
+
+    def view4(lib):
+        x = lib.from_numpy(a4.copy())
+        return lambda: x.view(2, 2)
+
+    def matmul1k(lib):
+        x, y = lib.from_numpy(big), lib.from_numpy(big.T.copy())
+        return lambda: x @ y
+
+    def exp1m(lib):
+        x = lib.from_numpy(vec)
+        return lambda: x.exp()
+
+    def mlp_step(lib):
+        rng = np.random.default_rng(0)
+        X = lib.from_numpy(rng.standard_normal((32, 20)).astype(np.float32))
+        w1 = lib.from_numpy((rng.standard_normal((20, 32)) * 0.1).astype(np.float32)).requires_grad_()
+        w2 = lib.from_numpy((rng.standard_normal((32, 1)) * 0.1).astype(np.float32)).requires_grad_()
+
+        def step():
+            loss = (X.mm(w1).relu().mm(w2) ** 2).mean()
+            loss.backward()
+            with lib.no_grad():
+                w1.sub_(0.01 * w1.grad)
+                w2.sub_(0.01 * w2.grad)
+                w1.grad.zero_()
+                w2.grad.zero_()
+        return step
+
+    return {
+        "add 4-elem float32": (add4, 20000),
+        "add 4-elem, requires_grad": (add4_grad, 20000),
+        "2-D slice x[2:5, 1:7]": (slice2d, 20000),
+        "sum() 4-elem": (sum4, 20000),
+        "view(2, 2)": (view4, 20000),
+        "tiny MLP train step": (mlp_step, 500),
+        "matmul 1000x1000": (matmul1k, 3),
+        "exp 1M elements": (exp1m, 20),
+    }
+
+
+def run(rounds, scale):
+    rows = []
+    torch.set_num_threads(max(1, torch.get_num_threads()))
+    for name, (setup, number) in workloads().items():
+        n = max(1, int(number * scale))
+        fe, ft = setup(ember), setup(torch)
+        fe(), ft()  # warm up
+        ratios, te_all, tt_all = [], [], []
+        for _ in range(rounds):
+            te = _per_op(fe, n)
+            tt = _per_op(ft, n)
+            te_all.append(te)
+            tt_all.append(tt)
+            ratios.append(te / tt)
+        rows.append((name, statistics.median(te_all), statistics.median(tt_all), statistics.median(ratios)))
+    return rows
+
+
+def _fmt(s):
+    return f"{s * 1e6:.2f} us" if s < 1e-3 else f"{s * 1e3:.2f} ms"
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--quick", action="store_true", help="smoke run: every workload once, briefly")
+    p.add_argument("--rounds", type=int, default=7)
+    args = p.parse_args(argv)
+    rows = run(1 if args.quick else args.rounds, 0.02 if args.quick else 1.0)
+    print(f"{'workload':30s} | {'ember':>10s} | {'torch':>10s} | ratio")
+    print("-" * 66)
+    for name, te, tt, r in rows:
+        print(f"{name:30s} | {_fmt(te):>10s} | {_fmt(tt):>10s} | {r:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,125 @@
+"""Measured hot paths for the commonest tiny-tensor ops.
+
+NOTE [ fast paths ]: PyTorch spends ~1-2 us per op in dispatch; NumPy ~0.2-0.7.
+A small model's step is hundreds of such ops, so per-op overhead decides its
+speed. Each function here handles only the common case (no graph to record,
+equal dtypes or a float tensor with a Python number, contiguous input) by
+calling NumPy directly, and defers everything else — grads, promotion, every
+error message — to the op's Function, which stays the one definition of the
+op's forward and backward. Tests run every op through both paths.
+"""
+import numpy as np
+
+from ..autograd.function import _wrap
+from ..autograd.grad_mode import _state
+from . import elementwise as E
+from . import index as I
+from . import reduce as R
+from . import shape as S
+
+_nd = np.ndarray
+_array = np.array
+_add_reduce = np.add.reduce
+
+
+def _binary(ufunc, cls, kinds):
+    """``tensor (op) other`` for a Tensor or Python number ``other``."""
+    def op(self, other):
+        oc = other.__class__
+        if oc is float or oc is int:
+            x = self._data
+            if x.dtype.kind in "fc" and not (self._requires_grad and _state.enabled):
+                r = ufunc(x, other)
+                return _wrap(r) if r.__class__ is _nd else _wrap(_array(r))
+        elif hasattr(oc, "_requires_grad"):
+            x = self._data
+            y = other._data
+            if x.dtype is y.dtype and x.dtype.kind in kinds and not (
+                    _state.enabled and (self._requires_grad or other._requires_grad)):
+                try:
+                    r = ufunc(x, y)
+                except ValueError:  # broadcast mismatch: the Function raises PyTorch's error
+                    return cls.apply(self, other)
+                return _wrap(r) if r.__class__ is _nd else _wrap(_array(r))
+        return cls.apply(self, other)
+    op.__name__ = f"__{ufunc.__name__}__"
+    return op
+
+
+def _rbinary(ufunc, cls):
+    """``number (op) tensor`` (the reflected operator)."""
+    def op(self, other):
+        oc = other.__class__
+        if oc is float or oc is int:
+            x = self._data
+            if x.dtype.kind in "fc" and not (self._requires_grad and _state.enabled):
+                r = ufunc(other, x)
+                return _wrap(r) if r.__class__ is _nd else _wrap(_array(r))
+        return cls.apply(self, other)
+    return op
+
+
+add = _binary(np.add, E.Add, "fciu")
+sub = _binary(np.subtract, E.Sub, "fciu")
+mul = _binary(np.multiply, E.Mul, "fciu")
+truediv = _binary(np.true_divide, E.Div, "fc")
+rsub = _rbinary(np.subtract, E.Rsub)
+rtruediv = _rbinary(np.true_divide, E.Rdiv)
+
+
+def view(self, *shape):
+    x = self._data
+    if x.flags.c_contiguous and not (self._requires_grad and _state.enabled):
+        try:
+            r = x.reshape(*shape)
+        except (TypeError, ValueError):
+            return S.view(self, *shape)  # the op raises PyTorch's error (or handles dtype views)
+        t = _wrap(r)
+        b = self._base
+        t._base = b if b is not None else self
+        return t
+    return S.view(self, *shape)
+
+
+def _basic_key(key):
+    """True when ``key`` is an int, a slice with a positive step, or a tuple of those."""
+    kc = key.__class__
+    if kc is slice:
+        st = key.step
+        return st is None or (st.__class__ is int and st > 0)
+    if kc is tuple:
+        for k in key:
+            c = k.__class__
+            if c is slice:
+                st = k.step
+                if not (st is None or (st.__class__ is int and st > 0)):
+                    return False
+            elif c is not int:
+                return False
+        return True
+    return False
+
+
+def getitem(self, key):
+    if not (self._requires_grad and _state.enabled) and _basic_key(key):
+        x = self._data
+        try:
+            r = x[key]
+        except IndexError:
+            return I.getitem(self, key)  # out of range: PyTorch's wording
+        if r.__class__ is not _nd:
+            r = x[key + (Ellipsis,)] if key.__class__ is tuple else x[key, ...]
+        t = _wrap(r)
+        b = self._base
+        t._base = b if b is not None else self
+        return t
+    return I.getitem(self, key)
+
+
+def sum(self, dim=None, keepdim=False, *, dtype=None):
+    if dim is None and not keepdim and dtype is None and not (self._requires_grad and _state.enabled):
+        x = self._data
+        k = x.dtype
+        if k == np.float32 or k == np.float64:
+            return _wrap(_array(_add_reduce(x, None)))
+    return R.sum(self, dim, keepdim, dtype=dtype)
