@@ -6,6 +6,7 @@ attached by name at the bottom of this file).
 """
 import builtins
 import warnings
+from collections import OrderedDict as _OrderedDict
 
 import numpy as np
 
@@ -259,7 +260,7 @@ class Tensor:
         from .utils.hooks import RemovableHandle
         if self._grad_fn is None:
             if self._hooks is None:
-                self._hooks = {}
+                self._hooks = _OrderedDict()
             h = RemovableHandle(self._hooks)
             self._hooks[h.id] = hook
             return h

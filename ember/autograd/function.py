@@ -130,6 +130,9 @@ class AccumulateGrad(Node):
     def variable(self):
         return self._var()
 
+    def name(self):
+        return "torch::autograd::AccumulateGrad"
+
 
 def _accumulator(t):
     """The leaf's AccumulateGrad node, created on first use and kept by the leaf."""
