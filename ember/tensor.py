@@ -104,9 +104,11 @@ class Tensor:
         return self._data.nbytes
 
     def stride(self, dim=None):
-        st = tuple(s // self._data.itemsize for s in self._data.strides)
-        if self._data.size <= 1 or 0 in self._data.shape:
-            st = _contiguous_strides(self._data.shape) if not any(s == 0 for s in st) or self._data.size == 0 else st
+        x = self._data
+        st = tuple(s // x.itemsize for s in x.strides)
+        if x.size == 0 and not any(st):
+            # NumPy gives empty arrays zero strides; PyTorch's factories give contiguous ones
+            st = _contiguous_strides(x.shape)
         if dim is None:
             return st
         from .ops._util import norm_dim

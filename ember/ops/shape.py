@@ -716,7 +716,8 @@ class Clone(Op):
 
     @staticmethod
     def forward(ctx, a, memory_format=None):
-        return np.array(a._data, copy=True)
+        # clone preserves the layout (PyTorch's preserve_format); contiguous() asks for C order
+        return np.array(a._data, copy=True, order="C" if memory_format == "contiguous" else "K")
 
     @staticmethod
     def backward(ctx, g):
@@ -730,4 +731,4 @@ def clone(a, *, memory_format=None):
 def contiguous(a, memory_format=None):
     if a._data.flags.c_contiguous:
         return a
-    return Clone.apply(a)
+    return Clone.apply(a, memory_format="contiguous")
