@@ -7,7 +7,9 @@ class Size(tuple):
     __slots__ = ()
 
     def __new__(cls, sizes=()):
-        return tuple.__new__(cls, (int(s) for s in sizes))
+        if sizes.__class__ is tuple:  # a NumPy shape: already ints
+            return tuple.__new__(cls, sizes)
+        return tuple.__new__(cls, [int(s) for s in sizes])
 
     def __repr__(self):
         return f"torch.Size({list(self)})"

@@ -17,7 +17,7 @@ from .grad_mode import _state
 
 def _sum_to(g, shape):
     """Sum a broadcast gradient back down to ``shape``."""
-    gs = g.shape
+    gs = g._data.shape
     if gs == shape:
         return g
     lead = len(gs) - len(shape)
@@ -102,8 +102,8 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                 g = in_grads[i] if i < len(in_grads) else None
                 if g is not None:
                     inp = node.inputs[i] if node.inputs is not None else None
-                    shape = node._in_shapes[i] if inp is None else inp.shape
-                    if g.shape != shape:
+                    shape = node._in_shapes[i] if inp is None else inp._data.shape
+                    if g._data.shape != shape:
                         g = _sum_to(g, shape)
                     _add_to_buffer(buffers, nxt, nr, g)
                 c = deps[nxt] - 1
@@ -159,7 +159,7 @@ def _release(node):
     d = node.__dict__
     d["_released"] = True
     if "inputs" in d and node.inputs is not None:
-        d["_in_shapes"] = tuple(getattr(a, "shape", None) for a in node.inputs)
+        d["_in_shapes"] = tuple(a._data.shape if isinstance(a, F.Tensor) else None for a in node.inputs)
         node.inputs = None
     d.pop("_saved", None)
     d["_out"] = None
