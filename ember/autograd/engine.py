@@ -94,7 +94,8 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                 if accumulate and 0 in grads and leaf is not None:
                     _accumulate(leaf, grads[0], create_graph)
                 continue
-            in_grads = _call_node(node, grads, retain_graph)
+            # a node no grad reached (every consumer returned None) is skipped, its inputs get none either
+            in_grads = _call_node(node, grads, retain_graph) if grads else ()
             for i, e in enumerate(node._edges):
                 if e is None:
                     continue

@@ -361,3 +361,20 @@ def test_custom_function_basic():
     assert y.grad_fn.name() == "CubeBackward"
     y.sum().backward()
     assert x.grad.tolist() == [3.0, 12.0]
+
+
+def test_node_reached_by_no_grad_is_skipped():
+    def f(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 2
+        idx = y.argmax()  # non-differentiable use of y
+        z = (x * 3).sum() + y.detach().sum() * 0
+        z.backward()
+        return x.grad, idx
+    (eg, ei), (tg, ti) = f(ember), f(torch)
+    assert eg.tolist() == tg.tolist() and ei.item() == ti.item()
+
+
+def test_backward_through_max_dim_indices_unused():
+    check(lambda lib, x: x.max(1).values * 2, randn(3, 4))
+    check(lambda lib, x: lib.sort(x, 1)[0][:, :2].sum(), randn(3, 4))
