@@ -180,6 +180,13 @@ class Tensor:
         if requires_grad and not (self._data.dtype.kind in "fc" or self.dtype is D.bfloat16):
             raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
         self._requires_grad = builtins.bool(requires_grad)
+        if requires_grad:
+            # a leaf's grad slots are read on every backward: set them so reads skip __getattr__
+            for name in ("_grad", "_hooks", "_post_hooks", "_acc"):
+                try:
+                    getattr(Tensor, name).__get__(self)
+                except AttributeError:
+                    setattr(self, name, None)
         return self
 
     @property

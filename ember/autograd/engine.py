@@ -168,20 +168,24 @@ def _release(node):
 
 def _accumulate(leaf, g, create_graph):
     """Add ``g`` into ``leaf.grad`` (in place unless building a graph), after the leaf's hooks."""
-    for h in (leaf._hooks or {}).values() if leaf._hooks else ():
-        r = h(g)
-        if r is not None:
-            g = r
-    if g.dtype != leaf.dtype:
+    hooks = leaf._hooks
+    if hooks:
+        for h in tuple(hooks.values()):
+            r = h(g)
+            if r is not None:
+                g = r
+    if g._data.dtype != leaf._data.dtype:
         g = g.to(leaf.dtype)
     old = leaf._grad
     if old is None:
         # a grad may be shared with other leaves (AddBackward passes one array to both): own a copy
-        leaf._grad = g if create_graph else F._wrap(np.array(g._data, copy=True))
-    elif create_graph:
+        leaf._grad = g if create_graph else F._wrap(np.array(g._data, copy=True, order="K"))
+    elif create_graph or old._requires_grad:
         leaf._grad = old + g
     else:
         np.add(old._data, g._data, out=old._data)
         old._vc += 1
-    for h in (leaf._post_hooks or {}).values() if leaf._post_hooks else ():
-        h(leaf)
+    post = leaf._post_hooks
+    if post:
+        for h in tuple(post.values()):
+            h(leaf)
