@@ -29,7 +29,8 @@ Recipes (all verified against torch 2.13 on x86-64, see
   Box-Muller with ``u1, u2`` from ``random64()``, ``r = sqrt(-2 log1p(-u2))``,
   returning ``r cos(2 pi u1)`` and caching ``r sin(2 pi u1)`` in the
   generator for the next serial normal draw.
-* randint / random_: ``(random() or random64()) % range + from``.
+* randint / random_: ``random() % range + from``, or ``random64()`` when the range
+  is 2**28 or more (any dtype).
 * bernoulli(p scalar): ``u53 < p``; bernoulli(p tensor): ``u53 < p`` for
   float64 ``p`` and ``u24 < p`` (float32 compare) otherwise.
 * exponential: ``-1/lambda * log1p(-u53)`` in double.
@@ -39,18 +40,18 @@ Recipes (all verified against torch 2.13 on x86-64, see
 * randperm: PyTorch's sequential Fisher-Yates (``random() % (n - i)``)
   reproduced exactly with a vectorised pointer-jumping formulation.
 
-Known, documented deviations (everything else is bit-identical):
+libm: the double-precision paths (float64 normal, the serial normal path,
+exponential) need the C library's ``log``/``log1p``/``sin``/``cos``, which is what
+PyTorch calls.  NumPy's own SIMD ``log``/``log1p`` differ from glibc by 1 ulp on a
+fraction of inputs, but NumPy falls back to the C library for negative-stride
+inputs; ``_libm`` picks, once, the first candidate that reproduces ``math.<fn>``
+exactly on a fixed probe set (reversed-stride NumPy, a re-implementation of
+glibc's ``log1p``, extended-precision ``log``).  With glibc (the reference
+platform) every sampler is bit-identical.  Elsewhere the closest candidate is
+used and float64 outputs may differ by an ulp.
 
-* float64 ``normal`` with >= 16 elements needs libm's double ``log``; NumPy's
-  own ``log`` is not libm's, so it is evaluated in extended precision and
-  rounded, which differs from glibc by 1 ulp on roughly 4 in 10,000 values.
-* The serial normal path and ``exponential`` need glibc's double ``log1p``;
-  glibc's algorithm is re-implemented here (both its FMA and plain builds,
-  picked by probing ``math.log1p`` once), so these match where the C library
-  is glibc.  ``sin``/``cos`` come from ``np.sin``/``np.cos``, which call
-  libm for float64 in common NumPy builds.
-* multinomial/topk tie order among exactly equal keys (e.g. zero
-  probabilities) is lowest index first; PyTorch does not specify it.
+Not specified by PyTorch, so not reproduced: the order among exactly tied keys in
+multinomial without replacement (topk); ember puts the lower index first.
 """
 import contextlib
 import math
@@ -74,8 +75,7 @@ _STATE_SIZE = 5056                 # sizeof(at::detail::CPUGeneratorImplState)
 _OFF_KEY = 24
 _OFF_NORMAL_Y = 24 + 8 * _MT_N + 8  # normal_x, normal_y, normal_rho follow the key
 _OFF_NORMAL_VALID = _OFF_NORMAL_Y + 16
-_OFF_FLOAT_NORMAL = 5048
-_OFF_FLOAT_VALID = 5052
+_OFF_FLOAT_NORMAL = 5048          # float next_float_normal_sample, then its bool valid flag
 _DEFAULT_SEED = 67280421310721     # c10::default_rng_seed_val
 _U64 = np.uint64
 _MASK24 = _U64((1 << 24) - 1)
@@ -111,7 +111,7 @@ class Generator:
         self._reseed(_DEFAULT_SEED)
 
     def __repr__(self):
-        return f"<ember.Generator object at {hex(id(self))}>"
+        return f"<torch._C.Generator object at {hex(id(self))}>"
 
     # -- seeding ---------------------------------------------------------------------------------
     def _reseed(self, seed64):
@@ -174,11 +174,12 @@ class Generator:
                 struct.pack_into("<i", buf, _OFF_NORMAL_VALID, 1)
             if self._next_float_normal is not None:
                 struct.pack_into("<f?", buf, _OFF_FLOAT_NORMAL, self._next_float_normal, True)
-            return buf
+        from .autograd.function import _wrap
+        return _wrap(buf)  # a ByteTensor, as torch returns
 
     def set_state(self, new_state):
         """Restore a state from :meth:`get_state` (or from ``torch.get_rng_state().numpy()``)."""
-        arr = np.asarray(new_state)
+        arr = np.asarray(new_state._data if hasattr(new_state, "_data") else new_state)
         if arr.dtype != np.uint8:
             raise TypeError("RNG state must be a torch.ByteTensor")
         arr = np.ascontiguousarray(arr).reshape(-1)
@@ -281,11 +282,6 @@ def _shape(shape):
     if isinstance(shape, (int, np.integer)):
         return (int(shape),)
     return tuple(int(s) for s in shape)
-
-
-def _from_f32(x, dt):
-    """Round float32 values to ``dt`` like ``static_cast<scalar_t>(float)``."""
-    return x if dt == np.float32 else x.astype(dt)
 
 
 def _from_f64(x, dt):
@@ -404,7 +400,8 @@ _LP = (6.666666666666735130e-01, 3.999999999940941908e-01, 2.857142874366239149e
 
 def _log1p_neg(x, fused):
     """glibc's double ``log1p`` for ``x`` in ``(-1, 0]`` (fdlibm algorithm, as built
-    with or without FMA contraction)."""
+    with or without FMA contraction) -- the fallback when NumPy gives no direct route
+    to the C library's ``log1p``."""
     x = np.asarray(x, np.float64)
     hx = (x.view(np.uint64) >> _U64(32)).astype(np.int64)
     hx = np.where(hx >= 1 << 31, hx - (1 << 32), hx)          # signed high word
@@ -468,30 +465,74 @@ def _log1p_neg(x, fused):
     return np.where(x == -1.0, -np.inf, res)
 
 
-_LOG1P_FUSED = None
+def _reversed(ufunc):
+    """``ufunc`` applied through a negative-stride view.  NumPy's SIMD loops for float64
+    ``log``/``log1p`` only take positive strides; the fallback loop calls the C library,
+    which is what PyTorch calls."""
+    def call(x):
+        flat = np.ravel(x)
+        return np.ascontiguousarray(ufunc(flat[::-1])[::-1]).reshape(np.shape(x))
+    return call
 
 
-def _log1p_variant():
-    """Which glibc build ``math.log1p`` is (FMA or plain), decided once by probing."""
-    global _LOG1P_FUSED
-    if _LOG1P_FUSED is None:
-        probe = -np.random.Generator(np.random.PCG64(1234)).random(512)
-        probe = np.concatenate([probe, -probe * 1e-3, -probe * 1e-7])
-        ref = np.array([math.log1p(v) for v in probe.tolist()])   # 1536 calibration calls
-        miss = {fu: int(np.count_nonzero(_log1p_neg(probe, fu) != ref)) for fu in (True, False)}
-        _LOG1P_FUSED = miss[True] <= miss[False]
-    return _LOG1P_FUSED
+def _longdouble_log(x):
+    return np.log(np.asarray(x).astype(np.longdouble)).astype(np.float64)
+
+
+def _libm_candidates(name):
+    if name == "log":
+        return [_reversed(np.log), np.log] + (
+            [_longdouble_log] if np.finfo(np.longdouble).nmant > 52 else [])
+    if name == "log1p":
+        return [_reversed(np.log1p), lambda x: _log1p_neg(x, True),
+                lambda x: _log1p_neg(x, False), np.log1p]
+    uf = getattr(np, name)
+    return [uf, _reversed(uf)]
+
+
+def _libm_probe(name):
+    u = np.random.Generator(np.random.PCG64(20240531)).random(1024)
+    u = np.floor(u * 2.0**53) * 2.0**-53
+    if name == "log":
+        x = np.concatenate([1.0 - u, 1.0 - u * 1e-6, np.maximum(u, 2.0**-53)])
+    elif name == "log1p":
+        x = np.concatenate([-u, -u * 1e-4, -u * 1e-8])
+    else:
+        x = np.concatenate([_TWO_PI * u, u * 1e-3])
+    return x, getattr(math, name)
+
+
+_LIBM = {}
+_LIBM_EXACT = {}
+
+
+def _libm(name):
+    """A vectorised double-precision ``name`` that reproduces the C library's results
+    (PyTorch calls libm), picked once by comparing candidates with ``math.<name>`` on a
+    fixed probe set; ``_LIBM_EXACT[name]`` records whether a candidate matched exactly."""
+    f = _LIBM.get(name)
+    if f is None:
+        x, ref_fn = _libm_probe(name)
+        ref = np.array([ref_fn(v) for v in x.tolist()])   # fixed-size calibration
+        best, best_miss = None, None
+        for cand in _libm_candidates(name):
+            with np.errstate(all="ignore"):
+                miss = int(np.count_nonzero(cand(x) != ref))
+            if best is None or miss < best_miss:
+                best, best_miss = cand, miss
+            if miss == 0:
+                break
+        _LIBM[name] = f = best
+        _LIBM_EXACT[name] = best_miss == 0
+    return f
 
 
 def _log1p(x):
-    return _log1p_neg(x, _log1p_variant())
+    return _libm("log1p")(x)
 
 
 def _log_libm(x):
-    """Best available stand-in for libm's double ``log`` (extended precision, rounded)."""
-    if np.finfo(np.longdouble).nmant > 52:
-        return np.log(x.astype(np.longdouble)).astype(np.float64)
-    return np.log(x)  # pragma: no cover - platforms without extended precision
+    return _libm("log")(x)
 
 
 _F32 = np.float32
@@ -575,7 +616,8 @@ def _box_muller16_f64(u, mean, std):
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         radius = np.sqrt(-2.0 * _log_libm(u1))
         theta = _TWO_PI * u2
-        n = np.concatenate([radius * np.cos(theta), radius * np.sin(theta)], axis=1)
+        n = np.concatenate([radius * _libm("cos")(theta), radius * _libm("sin")(theta)],
+                           axis=1)
     if std == 1:
         return n + mean
     return _fma64(n, std, mean)
@@ -664,8 +706,8 @@ def _normal_serial(gen, n):
         r = np.sqrt(-2.0 * _log1p(-u2))
         theta = _TWO_PI * u1
         seq = np.empty((pairs, 2), np.float64)
-        seq[:, 0] = r * np.cos(theta)
-        seq[:, 1] = r * np.sin(theta)
+        seq[:, 0] = r * _libm("cos")(theta)
+        seq[:, 1] = r * _libm("sin")(theta)
         seq = seq.reshape(-1)
         out[len(head):] = seq[:need]
         if need % 2:
@@ -824,7 +866,7 @@ def _from_int64_bits(u, dt):
 
 def _random_from_to(gen, shape, rng, base, dt):
     n = _numel(shape)
-    wide = dt.name in ("int64", "float64", "float32", "bfloat16") and rng >= 1 << 32
+    wide = rng >= 1 << 28      # torch 2.13: ranges of 2**28 and more use random64()
     with gen._lock:
         w = gen._words64(n) if wide else gen._words(n)
     vals = (w % _U64(rng)) + _U64(base & 0xFFFFFFFFFFFFFFFF)
@@ -1061,13 +1103,25 @@ def _pointer_jump(parent):
 
 def _group_prev(target, count):
     """For steps ``0..count-1`` with targets ``target``: the previous step (lower index)
-    that has the same target, or -1."""
-    idx = np.arange(count, dtype=np.int64)
-    order = np.lexsort((idx, target))
+    with the same target (or -1), and the last step of each target (or -1)."""
+    # sort by (target, step) through one unique int64 key: targets and steps are < count+1,
+    # so target * (count + 1) + step stays far below 2**63 for any n randperm accepts here
+    m = np.int64(count + 1)
+    key = np.sort(target * m + np.arange(count, dtype=np.int64))
+    sorted_t, order = np.divmod(key, m)
     prev = np.full(count, -1, np.int64)
-    same = target[order[1:]] == target[order[:-1]]
+    same = sorted_t[1:] == sorted_t[:-1]
     prev[order[1:][same]] = order[:-1][same]
-    return prev, order
+    return prev, order, sorted_t
+
+
+def _last_per_target(order, sorted_t, size):
+    """``out[t]`` = the largest step index whose target is ``t`` (or -1)."""
+    out = np.full(size, -1, np.int64)
+    ends = np.ones(sorted_t.size, bool)
+    ends[:-1] = sorted_t[1:] != sorted_t[:-1]
+    out[sorted_t[ends]] = order[ends]
+    return out
 
 
 _RANDPERM_SMALL_LIMIT = 0xFFFFFFFF // 20
@@ -1093,12 +1147,11 @@ def randperm(generator, n, _small_limit=None):
         with gen._lock:
             w = gen._words(steps)
         target = idx + (w % (n - idx).astype(_U64)).astype(np.int64)
-        prev, _ = _group_prev(target, steps)
-        # A[p]: value at position p just before step p (p = n - 1: its final value)
-        last_before = np.full(n, -1, np.int64)
-        moving = target != idx
-        # steps are visited in increasing index, so the maximum index per target wins
-        np.maximum.at(last_before, target[moving], idx[moving])
+        prev, order, sorted_t = _group_prev(target, steps)
+        # A[p]: value at position p just before step p (p = n - 1: its final value); it is
+        # A of the last earlier step that swapped into p, or p itself
+        moving = target[order] != order
+        last_before = _last_per_target(order[moving], sorted_t[moving], n)
         parent = np.where(last_before >= 0, last_before, np.arange(n, dtype=np.int64))
         a = _pointer_jump(parent)
         out = np.empty(n, np.int64)
@@ -1110,13 +1163,12 @@ def randperm(generator, n, _small_limit=None):
     with gen._lock:
         w = gen._words64(n)
     z = (w % (idx + 1).astype(_U64)).astype(np.int64)
-    prev, order = _group_prev(z, n)
+    prev, order, sorted_z = _group_prev(z, n)
     # W[p]: value written to position p at step p
     concrete = np.where(z == idx, idx, np.where(prev > z, prev, -1))
     parent = np.where(concrete >= 0, idx, z)
     root = _pointer_jump(parent)
     written = concrete[root]
     # final r[p]: the last later step with z == p wrote its index, else written[p]
-    last_in_group = np.full(n, -1, np.int64)
-    np.maximum.at(last_in_group, z, idx)
+    last_in_group = _last_per_target(order, sorted_z, n)
     return np.where(last_in_group > idx, last_in_group, written)

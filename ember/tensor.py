@@ -765,15 +765,33 @@ class Tensor:
         from . import random as R
         if std < 0:
             raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
-        return self._fill_random(R.normal(_gen(generator), self._data.shape, float(mean), float(std), self._data.dtype))
+        x = self._data
+        if x.flags.c_contiguous:
+            return self._fill_random(R.normal(_gen(generator), x.shape, float(mean), float(std), x.dtype))
+        # a strided tensor draws in memory order, like PyTorch's serial kernel
+        vals = R.normal(_gen(generator), x.shape, float(mean), float(std), x.dtype, contiguous=False)
+        order = sorted(range(x.ndim), key=lambda d: -abs(x.strides[d]))  # axes from outermost in memory
+        xt = x.transpose(order)
+        self._fill_random(_F._wrap(vals.reshape(xt.shape)), target=xt)
+        return self
 
-    def random_(self, from_=0, to=None, *, generator=None):
+    def random_(self, *args, generator=None, **kwargs):
+        """``random_()``, ``random_(to)``, ``random_(from, to)``; ``to=None`` means up to the dtype's maximum."""
         from . import random as R
-        if to is None and from_ == 0:
-            return self._fill_random(R.random_full(_gen(generator), self._data.shape, self._data.dtype))
-        if to is None:
-            from_, to = 0, from_
-        return self._fill_random(R.randint(_gen(generator), self._data.shape, int(from_), int(to), self._data.dtype))
+        frm = kwargs.pop("from", None)
+        to = kwargs.pop("to", "unset")
+        args = list(args)
+        if frm is None and len(args) >= 1 and (len(args) == 2 or to != "unset"):
+            frm = args.pop(0)
+        if args:
+            to = args.pop(0)
+        g = _gen(generator)
+        if frm is None and to == "unset":
+            return self._fill_random(R.random_full(g, self._data.shape, self._data.dtype))
+        if frm is None:
+            frm = 0
+        return self._fill_random(R.randint(g, self._data.shape, int(frm), None if to in (None, "unset") else int(to),
+                                           self._data.dtype))
 
     def bernoulli_(self, p=0.5, *, generator=None):
         from . import random as R
@@ -785,10 +803,10 @@ class Tensor:
         from . import random as R
         return self._fill_random(R.exponential(_gen(generator), self._data.shape, float(lambd), self._data.dtype))
 
-    def _fill_random(self, arr):
+    def _fill_random(self, arr, target=None):
         if _state.enabled and self._requires_grad and self._grad_fn is None:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
-        self._data[...] = arr
+        (self._data if target is None else target)[...] = arr._data if isinstance(arr, Tensor) else arr
         b = self._base
         (b if b is not None else self)._vc += 1
         return self
