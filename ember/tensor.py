@@ -313,7 +313,7 @@ class Tensor:
 
     def __bool__(self):
         if self._data.size != 1:
-            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous"
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous"
                                if self._data.size > 1 else "Boolean value of Tensor with no values is ambiguous")
         return builtins.bool(self._data.reshape(()))
 
@@ -701,121 +701,6 @@ class Tensor:
     def _version(self):
         b = self._base
         return (b if b is not None else self)._vc
-
-    def zero_(self):
-        return self.fill_(0)
-
-    def fill_(self, value):
-        if _state.enabled and self._requires_grad and self._grad_fn is None:
-            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
-        if isinstance(value, Tensor):
-            if value._data.ndim != 0:
-                raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
-                                   f"{value._data.ndim} dimensions.")
-            value = value.item()
-        self._data[...] = value
-        b = self._base
-        (b if b is not None else self)._vc += 1
-        return self
-
-    def copy_(self, src, non_blocking=False):
-        from .ops.shape import expand
-        if not isinstance(src, Tensor):
-            raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not {type(src).__name__}")
-        try:
-            np.broadcast_shapes(src._data.shape, self._data.shape)
-            if np.broadcast_shapes(src._data.shape, self._data.shape) != self._data.shape:
-                raise ValueError
-        except ValueError:
-            raise RuntimeError(f"The size of tensor a ({self._data.shape[-1] if self._data.ndim else 1}) must match the size of "
-                               f"tensor b ({src._data.shape[-1] if src._data.ndim else 1}) at non-singleton dimension "
-                               f"{max(self._data.ndim - 1, 0)}") from None
-        if _state.enabled and (src._requires_grad or self._requires_grad):
-            res = _E.ToCopy.apply(expand(src, self._data.shape), dtype=self.dtype) if src._requires_grad else \
-                _F._wrap(np.broadcast_to(src._data, self._data.shape).astype(self._data.dtype))
-            return self._inplace(res)
-        np.copyto(self._data, src._data, casting="unsafe")
-        b = self._base
-        (b if b is not None else self)._vc += 1
-        return self
-
-    def set_(self, source):
-        self._data = source._data
-        return self
-
-    def resize_(self, *sizes):
-        from .ops.shape import _shape_arg
-        shape = _shape_arg(sizes)
-        n = int(np.prod(shape))
-        flat = np.zeros(n, dtype=self._data.dtype)
-        old = self._data.reshape(-1)
-        flat[:min(n, old.size)] = old[:min(n, old.size)]
-        self._data = flat.reshape(shape)
-        return self
-
-    def resize_as_(self, other):
-        return self.resize_(other.shape)
-
-    # random in-place fills (nn.init builds on these)
-    def uniform_(self, a=0.0, b=1.0, *, generator=None):
-        from . import random as R
-        return self._fill_random(R.uniform(_gen(generator), self._data.shape, float(a), float(b), self._data.dtype))
-
-    def normal_(self, mean=0.0, std=1.0, *, generator=None):
-        from . import random as R
-        if std < 0:
-            raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
-        x = self._data
-        if x.flags.c_contiguous:
-            return self._fill_random(R.normal(_gen(generator), x.shape, float(mean), float(std), x.dtype))
-        # a strided tensor draws in memory order, like PyTorch's serial kernel
-        vals = R.normal(_gen(generator), x.shape, float(mean), float(std), x.dtype, contiguous=False)
-        order = sorted(range(x.ndim), key=lambda d: -abs(x.strides[d]))  # axes from outermost in memory
-        xt = x.transpose(order)
-        self._fill_random(_F._wrap(vals.reshape(xt.shape)), target=xt)
-        return self
-
-    def random_(self, *args, generator=None, **kwargs):
-        """``random_()``, ``random_(to)``, ``random_(from, to)``; ``to=None`` means up to the dtype's maximum."""
-        from . import random as R
-        frm = kwargs.pop("from", None)
-        to = kwargs.pop("to", "unset")
-        args = list(args)
-        if frm is None and len(args) >= 1 and (len(args) == 2 or to != "unset"):
-            frm = args.pop(0)
-        if args:
-            to = args.pop(0)
-        g = _gen(generator)
-        if frm is None and to == "unset":
-            return self._fill_random(R.random_full(g, self._data.shape, self._data.dtype))
-        if frm is None:
-            frm = 0
-        return self._fill_random(R.randint(g, self._data.shape, int(frm), None if to in (None, "unset") else int(to),
-                                           self._data.dtype))
-
-    def bernoulli_(self, p=0.5, *, generator=None):
-        from . import random as R
-        if isinstance(p, Tensor):
-            return self._fill_random(R.bernoulli_tensor(_gen(generator), np.broadcast_to(p._data, self._data.shape), self._data.dtype))
-        return self._fill_random(R.bernoulli_scalar(_gen(generator), self._data.shape, float(p), self._data.dtype))
-
-    def exponential_(self, lambd=1.0, *, generator=None):
-        from . import random as R
-        return self._fill_random(R.exponential(_gen(generator), self._data.shape, float(lambd), self._data.dtype))
-
-    def _fill_random(self, arr, target=None):
-        if _state.enabled and self._requires_grad and self._grad_fn is None:
-            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
-        (self._data if target is None else target)[...] = arr._data if isinstance(arr, Tensor) else arr
-        b = self._base
-        (b if b is not None else self)._vc += 1
-        return self
-
-
-def _gen(generator):
-    from . import random as R
-    return generator if generator is not None else R.default_generator
-
 
 def _as_operand(x, like):
     from .ops.creation import tensor
