@@ -40,7 +40,7 @@ from .ops.index import (  # noqa: E402,F401
     scatter_reduce, searchsorted, sort, take, take_along_dim, topk, trace, tril, triu, unique, unique_consecutive)
 from .ops.linalg import (  # noqa: E402,F401
     addbmm, addmm, addmv, baddbmm, bmm, dot, einsum, ger, kron, matmul, mm, mv, outer, tensordot)
-from .ops.linalg import dot as inner  # noqa: E402,F401
+from .ops.linalg import det, inner, inverse, vdot  # noqa: E402,F401
 from ._legacy import (  # noqa: E402,F401
     BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor, LongTensor, ShortTensor)
 from .random import (  # noqa: E402,F401

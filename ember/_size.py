@@ -1,4 +1,5 @@
 """``ember.Size``: a tuple subclass printed as PyTorch prints ``torch.Size``."""
+import numpy as np
 
 
 class Size(tuple):
@@ -9,7 +10,14 @@ class Size(tuple):
     def __new__(cls, sizes=()):
         if sizes.__class__ is tuple:  # a NumPy shape: already ints
             return tuple.__new__(cls, sizes)
-        return tuple.__new__(cls, [int(s) for s in sizes])
+        out = []
+        for i, s in enumerate(sizes):
+            if not isinstance(s, (int, np.integer)):
+                if isinstance(s, float) or not hasattr(s, "__index__"):
+                    raise TypeError(f"torch.Size() takes an iterable of 'int' (item {i} is '{type(s).__name__}')")
+                s = s.__index__()  # a 0-d integer tensor
+            out.append(int(s))
+        return tuple.__new__(cls, out)
 
     def __repr__(self):
         return f"torch.Size({list(self)})"
@@ -28,7 +36,7 @@ class Size(tuple):
 
     def __add__(self, other):
         if not isinstance(other, tuple):
-            return NotImplemented
+            raise TypeError(f"can only concatenate tuple (not {type(other).__name__}) to torch.Size")
         return Size(tuple(self) + tuple(other))
 
     def __radd__(self, other):

@@ -30,7 +30,7 @@ _METHODS = {
     I: """index_select index_add index_fill index_copy gather scatter scatter_add scatter_reduce masked_fill
           masked_select masked_scatter take take_along_dim nonzero argwhere sort argsort topk kthvalue median msort
           unique unique_consecutive bincount tril triu diag diagonal diag_embed trace""",
-    L: "mm bmm matmul dot mv outer ger addmm addmv baddbmm addbmm kron",
+    L: "mm bmm matmul dot mv outer ger addmm addmv baddbmm addbmm kron inner inverse det vdot",
     C: "bernoulli multinomial",
 }
 
@@ -41,7 +41,6 @@ for _mod, _names in _METHODS.items():
 
 Tensor.greater, Tensor.greater_equal, Tensor.less, Tensor.less_equal = E.gt, E.ge, E.lt, E.le
 Tensor.not_equal = E.ne
-Tensor.inner = L.dot
 
 
 def _where(self, condition, y):

@@ -66,6 +66,8 @@ bfloat16 = dtype("bfloat16", _bf16_np, _FLOAT) if _bf16_np is not None else None
 _ALL = [d for d in (float16, bfloat16, float32, float64, complex64, complex128, uint8, uint16,
                     uint32, uint64, int8, int16, int32, int64, bool) if d is not None]
 
+_BARE_UNSIGNED = (uint16, uint32, uint64)
+
 # NumPy dtype -> ember dtype. Keyed by np.dtype (hashable, and builtin dtypes are singletons).
 _from_np = {d.np: d for d in _ALL}
 
@@ -77,7 +79,7 @@ def from_numpy_dtype(np_dtype):
         d = _from_np.get(np.dtype(np_dtype).newbyteorder("="))
         if d is None:
             raise TypeError(
-                f"can't convert np.ndarray of type numpy.{np.dtype(np_dtype)}. The only supported types "
+                f"can't convert np.ndarray of type numpy.{np.dtype(np_dtype).type.__name__}. The only supported types "
                 "are: float64, float32, float16, complex64, complex128, int64, int32, int16, int8, "
                 "uint64, uint32, uint16, uint8, and bool."
             )
@@ -96,8 +98,10 @@ def get_default_dtype():
 
 def set_default_dtype(d):
     """Make ``d`` (a floating dtype) the default for Python floats and float factories."""
-    if not isinstance(d, dtype) or not (d.is_floating_point and d in (float16, float32, float64, bfloat16)):
-        raise TypeError(f"only floating-point types are supported as the default type, got {d}")
+    if not isinstance(d, dtype):
+        raise TypeError("invalid dtype object: only floating-point types are supported as the default type")
+    if not (d.is_floating_point and d in (float16, float32, float64, bfloat16)):
+        raise TypeError("only floating-point types are supported as the default type")
     _default[0] = d
 
 
@@ -107,10 +111,23 @@ def default_complex():
 
 # ----------------------------------------------------------------------------- promotion
 
+_SCALAR_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16", "int64": "Long",
+                 "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
+                 "complex64": "ComplexFloat", "complex128": "ComplexDouble", "uint16": "UInt16", "uint32": "UInt32",
+                 "uint64": "UInt64"}
+
+
 def promote_types(a, b):
     """The smallest dtype both ``a`` and ``b`` cast to safely, by PyTorch's table."""
     if a is b:
         return a
+    if a in _BARE_UNSIGNED or b in _BARE_UNSIGNED:
+        # PyTorch promotes the shell unsigned types only with floating types
+        other = b if a in _BARE_UNSIGNED else a
+        if other.is_floating_point and not (a in _BARE_UNSIGNED and b in _BARE_UNSIGNED):
+            return other
+        raise RuntimeError(f"Promotion for uint16, uint32, uint64 types is not supported, attempted to promote "
+                           f"{_SCALAR_NAMES[a.name]} and {_SCALAR_NAMES[b.name]}")
     ca, cb = a._cat, b._cat
     if ca != cb:
         hi, lo = (a, b) if ca > cb else (b, a)
@@ -126,7 +143,8 @@ def promote_types(a, b):
     # integers: NumPy's integer table agrees with PyTorch's (uint8 + int8 -> int16)
     r = _from_np.get(np.promote_types(a.np, b.np))
     if r is None or r._cat != _INT:  # uint64 with a signed type: PyTorch refuses it too
-        raise RuntimeError(f"Promotion for uint16, uint32, uint64 types is not supported, attempted to promote {a.name} and {b.name}")
+        raise RuntimeError(f"Promotion for uint16, uint32, uint64 types is not supported, attempted to promote "
+                           f"{_SCALAR_NAMES[a.name]} and {_SCALAR_NAMES[b.name]}")
     return r
 
 

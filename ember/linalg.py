@@ -1,4 +1,5 @@
-"""``ember.linalg``: PyTorch's ``torch.linalg`` core (norms, inv, det, solve)."""
-from .ops.linalg import det, inv, matrix_norm, solve, svdvals  # noqa: F401
+"""``ember.linalg``: PyTorch's ``torch.linalg`` core (norms, inv, det, solve, svdvals, products)."""
+from .ops.linalg import LinAlgError, det, inv, matrix_norm, solve, svdvals  # noqa: F401
 from .ops.linalg import linalg_norm as norm  # noqa: F401
+from .ops.linalg import matmul, vecdot  # noqa: F401
 from .ops.reduce import vector_norm  # noqa: F401

@@ -101,7 +101,8 @@ class Generator:
     """A CPU random generator with PyTorch's mt19937 state (``torch.Generator``)."""
 
     def __init__(self, device="cpu"):
-        self.device = device
+        from .device import device as _device
+        self.device = _device(device)
         self._bitgen = np.random.MT19937(0)
         self._lock = threading.RLock()
         self._seed = _DEFAULT_SEED

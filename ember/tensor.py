@@ -398,10 +398,11 @@ class Tensor:
         if dtype is None:
             return "torch." + _LEGACY_NAMES[self.dtype.name]
         if isinstance(dtype, str):
+            orig = dtype
             name = dtype.split(".")[-1]
             dtype = {v: D._from_np[np.dtype(k)] for k, v in _LEGACY_NAMES.items() if k != "bfloat16"}.get(name)
             if dtype is None:
-                raise ValueError(f"invalid type: '{name}'")
+                raise ValueError(f"invalid type: '{orig}'")
         elif isinstance(dtype, type) and hasattr(dtype, "_dtype"):
             dtype = dtype._dtype
         return self.to(dtype)
@@ -468,9 +469,12 @@ class Tensor:
     # ------------------------------------------------------------------ new_* factories
     def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
         from .ops.creation import tensor
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
+        if isinstance(data, Tensor):
+            warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.clone().detach() or "
+                          "sourceTensor.clone().detach().requires_grad_(True), rather than "
+                          "tensor.new_tensor(sourceTensor).", UserWarning, stacklevel=2)
+            return data.detach().to(dtype or data.dtype).clone().requires_grad_(requires_grad)
+        return tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
 
     def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
         from .ops.creation import zeros
@@ -535,7 +539,9 @@ class Tensor:
         return _L.matmul(self, other)
 
     def __rmatmul__(self, other):
-        return _L.matmul(_as_operand(other, self), self)
+        if not isinstance(other, Tensor):
+            return NotImplemented  # Python then raises its TypeError, as with torch
+        return _L.matmul(other, self)
 
     def __neg__(self):
         return _E.Neg.apply(self)

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 import torch
 
+import ember
 from ember import _rng_math as rm
 from ember import random as er
 
@@ -92,7 +93,7 @@ def test_default_seed_and_seed_errors():
     assert g.manual_seed(np.int64(9)).initial_seed() == 9
     s = g.seed()
     assert g.initial_seed() == s and 0 <= s < 2**64
-    assert g.device == "cpu"
+    assert g.device == ember.device("cpu") and g.device.type == "cpu"
 
 
 def test_module_level_default_generator():
