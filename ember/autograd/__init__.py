@@ -69,7 +69,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
          allow_unused=None, is_grads_batched=False, materialize_grads=False):
     """The grads of ``outputs`` w.r.t. ``inputs`` (returned, not accumulated into ``.grad``)."""
     outputs = _tensors(outputs)
-    single = isinstance(inputs, _F.Tensor)
+
     inputs = _tensors(inputs)
     if allow_unused is None:
         allow_unused = materialize_grads

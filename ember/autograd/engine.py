@@ -51,7 +51,6 @@ def _topo_counts(roots):
 
 def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None, accumulate=True):
     """Backpropagate from ``tensors``; accumulate into leaves (``backward``) or return grads for ``inputs`` (``grad``)."""
-    Tensor = F.Tensor
     roots, seeds = [], []
     for t, g in zip(tensors, grad_tensors):
         if not t._requires_grad:
@@ -76,55 +75,80 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
 
     results = [None] * (len(inputs) if inputs is not None else 0)
     ready = [n for n in root_nodes if deps.get(n, 0) == 0]
+    Acc = F.AccumulateGrad
     prev = _state.enabled
     _state.enabled = create_graph
     try:
         while ready:
             node = ready.pop()
             grads = buffers.pop(node, None)
-            if grads is None:
-                grads = {}
-            if capture is not None:
+            if capture is not None and grads:
                 for nr, g in grads.items():
                     k = capture.get((id(node), nr))
                     if k is not None:
                         results[k] = g if results[k] is None else results[k] + g
-            if node.__class__ is F.AccumulateGrad:
+            if node.__class__ is Acc:
                 leaf = node.variable
-                if accumulate and 0 in grads and leaf is not None:
+                if accumulate and grads and 0 in grads and leaf is not None:
                     _accumulate(leaf, grads[0], create_graph)
                 continue
-            # a node no grad reached (every consumer returned None) is skipped, its inputs get none either
-            in_grads = _call_node(node, grads, retain_graph) if grads else ()
+            # a node no grad reached (every consumer returned None) is skipped; its inputs get none either
+            in_grads = _call_node(node, grads) if grads else ()
+            n_in = len(in_grads)
+            inputs_ = node.inputs
+            shapes = [] if inputs_ is not None else node._in_shapes
             for i, e in enumerate(node._edges):
+                if inputs_ is not None:
+                    inp = inputs_[i]
+                    shapes.append(inp._data if e is not None else None)
                 if e is None:
                     continue
                 nxt, nr = e
-                g = in_grads[i] if i < len(in_grads) else None
+                g = in_grads[i] if i < n_in else None
                 if g is not None:
-                    inp = node.inputs[i] if node.inputs is not None else None
-                    shape = node._in_shapes[i] if inp is None else inp._data.shape
-                    if g._data.shape != shape:
-                        g = _sum_to(g, shape)
-                    _add_to_buffer(buffers, nxt, nr, g)
+                    ref = inp._data if inputs_ is not None else shapes[i]
+                    if g._data.shape != ref.shape:
+                        g = _sum_to(g, ref.shape)
+                    if g._data.dtype != ref.dtype:
+                        g = g.to(F._dtype_of(ref.dtype))
+                    b = buffers.get(nxt)
+                    if b is None:
+                        buffers[nxt] = {nr: g}
+                    else:
+                        old = b.get(nr)
+                        b[nr] = g if old is None else old + g
                 c = deps[nxt] - 1
                 deps[nxt] = c
                 if c == 0:
                     ready.append(nxt)
             if not retain_graph:
-                _release(node)
+                _release(node, shapes)
     finally:
         _state.enabled = prev
     return results
 
 
-def _call_node(node, grads, retain_graph):
+class _Meta:
+    """Shape and dtype of a released node's input (what routing its grads needs)."""
+
+    __slots__ = ("shape", "dtype")
+
+    def __init__(self, arr):
+        self.shape, self.dtype = arr.shape, arr.dtype
+
+
+def _call_node(node, grads):
     """Run one node's backward with its collected output grads; returns a tuple of input grads."""
-    if node.__dict__.get("_released") and node._saves:
+    d = node.__dict__
+    if d.get("_released") and node._saves:
         raise RuntimeError(F._FREED_MSG)
-    F.check_versions(node)
+    if "_versions" in d:
+        F.check_versions(node)
     n_out = node._n_out
-    hooks = node.__dict__.get("_tensor_hooks")
+    hooks = d.get("_tensor_hooks")
+    if n_out == 1 and hooks is None:
+        res = node._fn.backward(node, grads.get(0))
+        return res if res.__class__ is tuple else (res,)
     gl = []
     for i in range(n_out):
         g = grads.get(i)
@@ -140,10 +164,8 @@ def _call_node(node, grads, retain_graph):
         for i, g in enumerate(gl):
             if g is None and meta[i] is not None:
                 gl[i] = F._wrap(np.zeros(*meta[i]))
-    res = node.apply(*gl)
-    if type(res) is not tuple:
-        res = (res,)
-    return res
+    res = node._fn.backward(node, *gl)
+    return res if res.__class__ is tuple else (res,)
 
 
 def _add_to_buffer(buffers, node, nr, g):
@@ -155,12 +177,12 @@ def _add_to_buffer(buffers, node, nr, g):
         b[nr] = g if old is None else old + g
 
 
-def _release(node):
+def _release(node, arrays):
     """Free what a node saved; a later backward through it raises PyTorch's 'second time' error."""
     d = node.__dict__
     d["_released"] = True
-    if "inputs" in d and node.inputs is not None:
-        d["_in_shapes"] = tuple(a._data.shape if isinstance(a, F.Tensor) else None for a in node.inputs)
+    if node.inputs is not None:
+        d["_in_shapes"] = [None if a is None else _Meta(a) for a in arrays]
         node.inputs = None
     d.pop("_saved", None)
     d["_out"] = None

@@ -8,6 +8,7 @@ inputs' NumPy arrays and returns arrays, so no tensor is built until the end.
 Their backward works on Tensors, so ``create_graph=True`` gives higher-order
 derivatives for free.
 """
+import functools
 import weakref
 
 import numpy as np
@@ -74,7 +75,7 @@ class BackwardNode(Node):
     _n_out = 1
     _out = None
 
-    @property
+    @functools.cached_property
     def needs_input_grad(self):
         return tuple(e is not None for e in self._edges)
 
@@ -162,6 +163,11 @@ def _wrap_result(out):
     if isinstance(out, Tensor) or out is None:
         return out
     return _wrap(np.asarray(out))
+
+
+def _dtype_of(np_dtype):
+    from ..dtypes import _from_np
+    return _from_np[np_dtype]
 
 
 def _version(t):

@@ -75,7 +75,7 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
     rng = np.random.default_rng(0)
     if grad_outputs is None:
         grad_outputs = tuple(_F._wrap(rng.standard_normal(o._data.shape)).requires_grad_() for o in outs)
-    diff = [t for t in inputs if isinstance(t, _F.Tensor) and t._requires_grad]
+
     n = len(inputs)
 
     def first(*args):
