@@ -8,7 +8,6 @@ inputs' NumPy arrays and returns arrays, so no tensor is built until the end.
 Their backward works on Tensors, so ``create_graph=True`` gives higher-order
 derivatives for free.
 """
-import functools
 import weakref
 
 import numpy as np
@@ -75,9 +74,13 @@ class BackwardNode(Node):
     _n_out = 1
     _out = None
 
-    @functools.cached_property
+    @property
     def needs_input_grad(self):
-        return tuple(e is not None for e in self._edges)
+        d = self.__dict__
+        v = d.get("_needs")
+        if v is None:
+            v = d["_needs"] = tuple(e is not None for e in self._edges)
+        return v
 
     def save_for_backward(self, *tensors):
         self._saved = tensors
