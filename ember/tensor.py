@@ -674,18 +674,24 @@ class Tensor:
     # ------------------------------------------------------------------ in place
     def _inplace(self, res):
         """Write an op's result into self (PyTorch's in-place semantics: dtype kept, version bumped)."""
-        if _state.enabled:
-            if self._requires_grad and self._grad_fn is None:
-                raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
-            if res._requires_grad and self._base is not None and (self._base._requires_grad or res._requires_grad):
-                raise RuntimeError("ember does not yet support in-place operations on a view of a tensor that is "
-                                   "part of the autograd graph; apply the op out of place instead")
         x = self._data
         r = res._data
         if r.dtype != x.dtype and not D.can_cast(D._from_np[r.dtype], D._from_np[x.dtype]):
             from .ops.elementwise import _type_name
             raise RuntimeError(f"result type {_type_name(r.dtype)} can't be cast to the desired output type "
                                f"{_type_name(x.dtype)}")
+        if _state.enabled:
+            if self._requires_grad and self._grad_fn is None:
+                raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+            b = self._base
+            if res._requires_grad and b is not None and b._data is not x:
+                # an in-place op on a view in the graph is a write through the view: the base's history
+                # becomes CopySlices (the same mechanism as ``view[...] = value``)
+                if r.shape != x.shape:
+                    raise RuntimeError(f"output with shape {list(x.shape)} doesn't match the broadcast shape "
+                                       f"{list(np.broadcast_shapes(x.shape, r.shape))}")
+                _I.setitem(self, Ellipsis, res if r.dtype == x.dtype else res.to(self.dtype))
+                return self
         if r.shape != x.shape:
             raise RuntimeError(f"output with shape {list(x.shape)} doesn't match the broadcast shape "
                                f"{list(np.broadcast_shapes(x.shape, r.shape))}")

@@ -142,7 +142,7 @@ def _call_node(node, grads):
     d = node.__dict__
     if d.get("_released") and node._saves:
         raise RuntimeError(F._FREED_MSG)
-    if "_versions" in d:
+    if "_versions" in d or "_out_refs" in d:
         F.check_versions(node)
     n_out = node._n_out
     hooks = d.get("_tensor_hooks")

@@ -245,8 +245,12 @@ def _record(cls, args, kwargs):
                 t._requires_grad = True
                 t._grad_fn = ctx
                 t._output_nr = 0
+            if cls._keeps_output:
+                d["_out_refs"] = (weakref.ref(t),)  # backward reads the output: an in-place change must raise
             return t
         res = _wrap_result(out)
+        if cls._keeps_output:
+            d["_out_refs"] = tuple(weakref.ref(o) for o in (res if type(res) is tuple else (res,)))
     else:
         _state.enabled = False
         try:
@@ -267,15 +271,24 @@ def _record(cls, args, kwargs):
 
 
 def check_versions(ctx):
-    """Raise PyTorch's error if a tensor saved for this node was modified in place since."""
-    vs = ctx.__dict__.get("_versions")
+    """Raise PyTorch's error if a tensor saved for this node (an input or its output) was modified in place since."""
+    d = ctx.__dict__
+    for ref in d.get("_out_refs", ()):
+        o = ref()
+        if o is not None and _version(o) != 0:
+            _modified(o, 0)
+    vs = d.get("_versions")
     if not vs:
         return
     for i, v in vs:
         a = ctx.inputs[i]
         if _version(a) != v:
-            raise RuntimeError(
-                "one of the variables needed for gradient computation has been modified by an inplace "
-                f"operation: [{a.type()} {list(a.shape)}] is at version {_version(a)}; expected version {v} "
-                "instead. Hint: enable anomaly detection to find the operation that failed to compute its "
-                "gradient, with torch.autograd.set_detect_anomaly(True).")
+            _modified(a, v)
+
+
+def _modified(a, v):
+    raise RuntimeError(
+        "one of the variables needed for gradient computation has been modified by an inplace "
+        f"operation: [{a.type()} {list(a.shape)}] is at version {_version(a)}; expected version {v} "
+        "instead. Hint: enable anomaly detection to find the operation that failed to compute its "
+        "gradient, with torch.autograd.set_detect_anomaly(True).")

@@ -69,11 +69,16 @@ rtruediv = _rbinary(np.true_divide, E.Rdiv)
 
 def view(self, *shape):
     x = self._data
-    if x.flags.c_contiguous and not (self._requires_grad and _state.enabled):
+    # NumPy's reshape of a C-contiguous array is a view with PyTorch's strides, provided the innermost
+    # stride is one element (relaxed size-1 strides aside) and no size is below -1 (NumPy takes -2 as -1)
+    if x.flags.c_contiguous and x.ndim and x.strides[-1] == x.itemsize and not (self._requires_grad and _state.enabled):
         try:
             r = x.reshape(*shape)
         except (TypeError, ValueError):
             return S.view(self, *shape)  # the op raises PyTorch's error (or handles dtype views)
+        for s in (shape[0] if len(shape) == 1 and shape[0].__class__ is not int else shape):
+            if s.__class__ is int and s < -1:
+                return S.view(self, *shape)
         t = _wrap(r)
         b = self._base
         t._base = b if b is not None else self

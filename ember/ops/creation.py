@@ -83,10 +83,22 @@ def _check_grad_dtype(arr, requires_grad):
 def _finish(arr, requires_grad=False, device=None):
     check_cpu(device)
     _check_grad_dtype(arr, requires_grad)
+    if arr.size == 0 and arr.ndim > 1:
+        # NumPy gives empty arrays zero strides; PyTorch's factories give contiguous ones, which views
+        # (transpose, permute ...) then carry along
+        arr = np.lib.stride_tricks.as_strided(arr, arr.shape, _contiguous_bytes(arr.shape, arr.itemsize))
     t = _wrap(arr)
     if requires_grad:
         t.requires_grad_(True)
     return t
+
+
+def _contiguous_bytes(shape, itemsize):
+    st, acc = [], itemsize
+    for n in reversed(shape):
+        st.append(acc)
+        acc *= max(n, 1)
+    return tuple(reversed(st))
 
 
 def _round_to(x, np_dt):

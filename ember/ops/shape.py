@@ -2,15 +2,24 @@
 
 NOTE [ view semantics ]: NumPy views share memory, so a view op only has to
 return a NumPy view and record the root tensor in ``_base``; in-place ops bump
-the root's version counter, which every view reads.
+the root's version counter, which every view reads. A view's strides follow
+PyTorch's rules (``stride()`` reads them off the array): where NumPy would
+choose differently (size-1 dims of a reshape, ``unsqueeze``, ``expand``) the
+array is re-strided with ``as_strided``.
 """
 import builtins
 import math
+import operator
+import warnings
 
 import numpy as np
+from numpy.lib.stride_tricks import as_strided
 
-from ._util import _wrap, is_tensor, norm_dim, norm_dims
+from ._util import _wrap, is_tensor, norm_dim, norm_dims, result_np_dtype
 from .elementwise import Op
+
+_VIEW_ERR = ("view size is not compatible with input tensor's size and stride (at least one dimension spans across "
+             "two contiguous subspaces). Use .reshape(...) instead.")
 
 
 def _as_view(out, a):
@@ -20,33 +29,115 @@ def _as_view(out, a):
     return out
 
 
-def _shape_arg(shape):
+def _shape_arg(shape, name="view", arg="size"):
     """``view(2, 3)``, ``view((2, 3))``, ``view([2, 3])`` and ``view(ember.Size)`` all mean (2, 3)."""
-    if len(shape) == 1 and not isinstance(shape[0], (int, np.integer)):
-        shape = shape[0]
+    if len(shape) == 1:
+        s = shape[0]
+        if type(s) is not int and not isinstance(s, np.integer) and not is_tensor(s):
+            shape = s
     try:
-        return tuple(int(s) for s in shape)
+        return tuple(map(operator.index, shape))
     except TypeError:
-        raise TypeError(f"view(): argument 'size' must be tuple of ints, but found element of type "
-                        f"{type([s for s in shape if not isinstance(s, (int, np.integer))][0]).__name__}") from None
+        pass
+    try:
+        items = list(shape)
+    except TypeError:
+        raise TypeError(f"{name}(): argument '{arg}' (position 1) must be tuple of ints, not "
+                        f"{type(shape).__name__}") from None
+    for i, s in enumerate(items):
+        try:
+            operator.index(s)
+        except TypeError:
+            raise TypeError(f"{name}(): argument '{arg}' (position 1) must be tuple of ints, but found element of "
+                            f"type {type(s).__name__} at pos {i}") from None
+    raise TypeError(f"{name}(): argument '{arg}' must be tuple of ints")
 
 
 def infer_shape(shape, numel):
-    """Resolve one -1 in ``shape``; PyTorch's RuntimeErrors for bad sizes."""
-    neg = [i for i, s in enumerate(shape) if s == -1]
-    if len(neg) > 1:
-        raise RuntimeError("only one dimension can be inferred")
-    for s in shape:
-        if s < -1:
-            raise RuntimeError(f"invalid shape dimension {s}")
-    if neg:
-        known = math.prod(s for s in shape if s != -1)
-        if known == 0 or numel % known:
-            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
-        shape = tuple(numel // known if s == -1 else s for s in shape)
-    elif math.prod(shape) != numel:
-        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
-    return shape
+    """Resolve one -1 in ``shape``; PyTorch's RuntimeErrors for bad sizes (``infer_size``)."""
+    newsize = 1
+    infer = -1
+    for i, s in enumerate(shape):
+        if s == -1:
+            if infer >= 0:
+                raise RuntimeError("only one dimension can be inferred")
+            infer = i
+        elif s >= 0:
+            newsize *= s
+        else:
+            raise RuntimeError(f"invalid shape dimension {s} at index {i} of shape {list(shape)}")
+    if infer < 0:
+        if newsize == numel:
+            return shape
+    elif newsize > 0 and numel % newsize == 0:
+        return shape[:infer] + (numel // newsize,) + shape[infer + 1:]
+    elif numel == 0 and newsize == 0:
+        raise RuntimeError(f"cannot reshape tensor of 0 elements into shape {list(shape)} because the unspecified "
+                           f"dimension size -1 can be any value and is ambiguous")
+    raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+
+
+def _contig_strides(shape, itemsize):
+    st = []
+    acc = itemsize
+    for s in reversed(shape):
+        st.append(acc)
+        acc *= builtins.max(s, 1)
+    return tuple(reversed(st))
+
+
+def _compute_stride(oldshape, oldstride, newshape, itemsize):
+    """PyTorch's ``computeStride`` (in bytes): the strides of a view of ``newshape``, or None if none exists."""
+    if 0 in oldshape:
+        return tuple(oldstride) if tuple(oldshape) == tuple(newshape) else _contig_strides(newshape, itemsize)
+    if not oldshape:
+        return (itemsize,) * len(newshape)
+    newstride = [0] * len(newshape)
+    view_d = len(newshape) - 1
+    chunk_base = oldstride[-1]
+    tensor_numel = 1
+    view_numel = 1
+    for tensor_d in range(len(oldshape) - 1, -1, -1):
+        tensor_numel *= oldshape[tensor_d]
+        if tensor_d == 0 or (oldshape[tensor_d - 1] != 1 and oldstride[tensor_d - 1] != tensor_numel * chunk_base):
+            while view_d >= 0 and (view_numel < tensor_numel or newshape[view_d] == 1):
+                newstride[view_d] = view_numel * chunk_base
+                view_numel *= newshape[view_d]
+                view_d -= 1
+            if view_numel != tensor_numel:
+                return None
+            if tensor_d > 0:
+                chunk_base = oldstride[tensor_d - 1]
+                tensor_numel = 1
+                view_numel = 1
+    if view_d != -1:
+        return None
+    return tuple(newstride)
+
+
+def _restride(x, shape, strides, writeable=True):
+    """A view of ``x`` (starting at its first element) with the given geometry; read-only if x is."""
+    if x.flags.c_contiguous:
+        try:  # ~10x cheaper than as_strided; needs x's memory as one buffer
+            r = np.ndarray(shape, x.dtype, x, 0, strides)
+        except (TypeError, ValueError):
+            return as_strided(x, shape, strides, writeable=writeable)
+        if not writeable and r.flags.writeable:
+            r.flags.writeable = False
+        return r
+    return as_strided(x, shape, strides, writeable=writeable)
+
+
+def _view_np(x, shape):
+    """``x`` viewed as ``shape`` with PyTorch's strides; RuntimeError if no view exists."""
+    # the common case: for a contiguous x whose last stride is 1, PyTorch's strides are the C strides NumPy gives a
+    # reshape (unless the shape is unchanged: NumPy then keeps x's strides, which may be odd on size-1 dims)
+    if x.flags.c_contiguous and (x.ndim == 0 or x.strides[-1] == x.itemsize) and shape != x.shape:
+        return x.reshape(shape)
+    st = _compute_stride(x.shape, x.strides, shape, x.itemsize)
+    if st is None:
+        raise RuntimeError(_VIEW_ERR)
+    return _restride(x, shape, st)
 
 
 class View(Op):
@@ -57,48 +148,39 @@ class View(Op):
     def forward(ctx, a, shape):
         x = a._data
         ctx.shape = x.shape
-        shape = infer_shape(shape, x.size)
-        try:
-            return np.reshape(x, shape, copy=False)
-        except ValueError:
-            raise RuntimeError("view size is not compatible with input tensor's size and stride (at least one "
-                               "dimension spans across two contiguous subspaces). Use .reshape(...) instead.") from None
+        return _view_np(x, shape)
 
     @staticmethod
     def backward(ctx, g):
         return g.reshape(ctx.shape)
 
 
-class Reshape(Op):
-    """reshape of a tensor that cannot be viewed: a copy (PyTorch's UnsafeViewBackward0 over a clone)."""
+class ReshapeAlias(View):
+    """reshape of a non-contiguous tensor that can still be viewed."""
+    node_name = "ReshapeAliasBackward0"
+
+
+class UnsafeView(View):
+    """reshape's copy path: the view of a fresh contiguous clone (no ``_base``)."""
     node_name = "UnsafeViewBackward0"
-    saves = False
-
-    @staticmethod
-    def forward(ctx, a, shape):
-        x = a._data
-        ctx.shape = x.shape
-        return np.reshape(x, infer_shape(shape, x.size), copy=True)
-
-    backward = View.backward
 
 
 def view(a, *shape):
-    if len(shape) == 1 and hasattr(shape[0], "is_floating_point") and not isinstance(shape[0], (int, tuple, list)):
+    if len(shape) == 1 and hasattr(shape[0], "is_floating_point") and not isinstance(shape[0], (int, tuple, list)) \
+            and not is_tensor(shape[0]):
         from .creation import view_dtype
         return view_dtype(a, shape[0])
-    return _as_view(View.apply(a, shape=_shape_arg(shape)), a)
+    return _as_view(View.apply(a, shape=infer_shape(_shape_arg(shape), a._data.size)), a)
 
 
 def reshape(a, *shape):
-    shape = _shape_arg(shape)
     x = a._data
-    s = infer_shape(shape, x.size)
-    try:
-        np.reshape(x, s, copy=False)
-    except ValueError:
-        return Reshape.apply(a, shape=s)
-    return _as_view(View.apply(a, shape=s), a)
+    s = infer_shape(_shape_arg(shape, "reshape", "shape"), x.size)
+    if x.flags.c_contiguous:
+        return _as_view(View.apply(a, shape=s), a)
+    if _compute_stride(x.shape, x.strides, s, x.itemsize) is not None:
+        return _as_view(ReshapeAlias.apply(a, shape=s), a)
+    return UnsafeView.apply(Clone.apply(a, memory_format="contiguous"), shape=s)
 
 
 def view_as(a, other):
@@ -125,15 +207,18 @@ def flatten(a, start_dim=0, end_dim=-1):
 def unflatten(a, dim, sizes):
     shp = a._data.shape
     d = norm_dim(dim, len(shp))
-    sizes = tuple(sizes)
+    sizes = _shape_arg((sizes,), "unflatten", "sizes")
     if len(sizes) == 0:
         raise RuntimeError("unflatten: sizes must be non-empty")
-    sizes = infer_shape(sizes, shp[d]) if -1 in sizes else sizes
+    if -1 in sizes:
+        sizes = infer_shape(sizes, shp[d])
     if math.prod(sizes) != shp[d]:
         raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim {dim} "
                            f"({shp[d]}) in the input tensor")
-    return view(a, shp[:d] + sizes + shp[d + 1:])
+    return _as_view(View.apply(a, shape=shp[:d] + sizes + shp[d + 1:]), a)
 
+
+# ============================================================================ transposes
 
 class Transpose(Op):
     node_name = "TransposeBackward0"
@@ -143,23 +228,30 @@ class Transpose(Op):
     def forward(ctx, a, dim0, dim1):
         x = a._data
         ctx.d = (dim0, dim1)
-        return np.swapaxes(x, dim0, dim1)
+        return x.swapaxes(dim0, dim1) if x.ndim else x.view()
 
     @staticmethod
     def backward(ctx, g):
         return g.transpose(*ctx.d)
 
 
-class T_(Transpose):
+class T_(Op):
     node_name = "TBackward0"
+    saves = False
+
+    @staticmethod
+    def forward(ctx, a):
+        x = a._data
+        return x.T if x.ndim == 2 else x.view()
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.t()
 
 
 def transpose(a, dim0, dim1):
     n = a._data.ndim
-    d0, d1 = norm_dim(dim0, n), norm_dim(dim1, n)
-    if n == 0:
-        return _as_view(View.apply(a, shape=()), a)
-    return _as_view(Transpose.apply(a, dim0=d0, dim1=d1), a)
+    return _as_view(Transpose.apply(a, dim0=norm_dim(dim0, n), dim1=norm_dim(dim1, n)), a)
 
 
 swapaxes = swapdims = transpose
@@ -169,9 +261,7 @@ def t(a):
     n = a._data.ndim
     if n > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {n}D")
-    if n < 2:
-        return _as_view(View.apply(a, shape=a._data.shape), a)
-    return _as_view(T_.apply(a, dim0=0, dim1=1), a)
+    return _as_view(T_.apply(a), a)
 
 
 class Permute(Op):
@@ -181,60 +271,78 @@ class Permute(Op):
     @staticmethod
     def forward(ctx, a, dims):
         ctx.dims = dims
-        return np.transpose(a._data, dims)
+        return a._data.transpose(dims)
 
     @staticmethod
     def backward(ctx, g):
-        return g.permute(tuple(np.argsort(ctx.dims).tolist()))
+        inv = [0] * len(ctx.dims)
+        for i, d in enumerate(ctx.dims):
+            inv[d] = i
+        return g.permute(tuple(inv))
 
 
 def permute(a, *dims):
-    dims = _shape_arg(dims)
+    dims = _shape_arg(dims, "permute", "dims")
     n = a._data.ndim
     if len(dims) != n:
         raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does not match the length "
                            f"of the desired ordering of dimensions i.e. input.dim() = {n} is not equal to "
                            f"len(dims) = {len(dims)}")
-    dims = norm_dims(dims, n)
+    dims = tuple(norm_dim(d, n) for d in dims)
+    if len(set(dims)) != n:
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
     return _as_view(Permute.apply(a, dims=dims), a)
 
 
 def T(a):
     n = a._data.ndim
-    if n != 2 and n != 0:
-        import warnings
+    if n == 0:
+        warnings.warn("Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases.",
+                      UserWarning, stacklevel=3)
+    elif n != 2:
         warnings.warn("The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated "
                       "and it will throw an error in a future release. Consider `x.mT` to transpose batches of "
                       "matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a "
                       "tensor.", UserWarning, stacklevel=3)
-    return permute(a, tuple(range(n - 1, -1, -1)))
+    return _as_view(Permute.apply(a, dims=tuple(range(n - 1, -1, -1))), a)
 
 
 def mT(a):
-    if a._data.ndim < 2:
-        raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor."
-                           if a._data.ndim == 1 else
-                           "tensor.mT is only supported on matrices or batches of matrices. Got 0-D tensor.")
+    n = a._data.ndim
+    if n == 0:
+        warnings.warn("Tensor.mT is deprecated on 0-D tensors. This function is the identity in these cases.",
+                      UserWarning, stacklevel=3)
+        return a
+    if n == 1:
+        raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor.")
     return transpose(a, -2, -1)
 
 
 def movedim(a, source, destination):
     n = a._data.ndim
-    src = (source,) if isinstance(source, int) else tuple(source)
-    dst = (destination,) if isinstance(destination, int) else tuple(destination)
+    src = (source,) if isinstance(source, (int, np.integer)) else tuple(source)
+    dst = (destination,) if isinstance(destination, (int, np.integer)) else tuple(destination)
     if len(src) != len(dst):
         raise RuntimeError(f"movedim: Invalid source or destination dims: source ({list(src)} dims) should contain "
                            f"the same number of dims as destination ({list(dst)} dims)")
-    src = [norm_dim(s, n) for s in src]
-    dst = [norm_dim(d, n) for d in dst]
-    order = [i for i in range(n) if i not in src]
-    for d, s in sorted(zip(dst, src)):
-        order.insert(d, s)
-    return permute(a, tuple(order))
+    nsrc = [norm_dim(s, n) for s in src]
+    ndst = [norm_dim(d, n) for d in dst]
+    if len(set(nsrc)) != len(nsrc):
+        raise RuntimeError(f"movedim: repeated dim in `source` ({list(src)})")
+    if len(set(ndst)) != len(ndst):
+        raise RuntimeError(f"movedim: repeated dim in `destination` ({list(dst)})")
+    order = [-1] * n
+    for s, d in zip(nsrc, ndst):
+        order[d] = s
+    rest = iter(i for i in range(n) if i not in nsrc)
+    order = tuple(o if o >= 0 else next(rest) for o in order)
+    return _as_view(Permute.apply(a, dims=order), a)
 
 
 moveaxis = movedim
 
+
+# ============================================================================ squeeze / unsqueeze / expand
 
 class Squeeze(Op):
     node_name = "SqueezeBackward0"
@@ -245,8 +353,8 @@ class Squeeze(Op):
         x = a._data
         ctx.shape = x.shape
         if dims is None:
-            return np.reshape(x, tuple(s for s in x.shape if s != 1))
-        return np.reshape(x, tuple(s for i, s in enumerate(x.shape) if not (i in dims and s == 1)))
+            return x.squeeze()
+        return x.squeeze(tuple(d for d in dims if x.shape[d] == 1))
 
     @staticmethod
     def backward(ctx, g):
@@ -270,6 +378,15 @@ def squeeze(a, dim=None):
     return _as_view(SqueezeDim.apply(a, dims=(norm_dim(dim, n),)), a)
 
 
+def _unsqueeze_np(x, dim):
+    """``x`` with a size-1 dim inserted at ``dim``; its stride is PyTorch's (``size[dim] * stride[dim]``, or 1)."""
+    shp, st = x.shape, x.strides
+    new = shp[dim] * st[dim] if dim < len(shp) else x.itemsize
+    want = st[:dim] + (new,) + st[dim:]
+    r = x.reshape(shp[:dim] + (1,) + shp[dim:])
+    return r if r.strides == want else _restride(x, r.shape, want)
+
+
 class Unsqueeze(Op):
     node_name = "UnsqueezeBackward0"
     saves = False
@@ -277,7 +394,7 @@ class Unsqueeze(Op):
     @staticmethod
     def forward(ctx, a, dim):
         ctx.dim = dim
-        return np.expand_dims(a._data, dim)
+        return _unsqueeze_np(a._data, dim)
 
     @staticmethod
     def backward(ctx, g):
@@ -288,15 +405,50 @@ def unsqueeze(a, dim):
     return _as_view(Unsqueeze.apply(a, dim=norm_dim(dim, a._data.ndim + 1)), a)
 
 
+def _expand_geometry(shp, st, sizes, type_name):
+    """PyTorch's ``inferExpandGeometry``: the expanded shape and (byte) strides; its errors."""
+    n, m = len(sizes), len(shp)
+    if n < m:
+        raise RuntimeError(f"expand({type_name}{{{list(shp)}}}, size={list(sizes)}): the number of sizes provided "
+                           f"({n}) must be greater or equal to the number of dimensions in the tensor ({m})")
+    out_shape = [0] * n
+    out_st = [0] * n
+    for i in range(n - 1, -1, -1):
+        d = i - (n - m)
+        target = sizes[i]
+        if d >= 0:
+            size, stride = shp[d], st[d]
+            if target == -1:
+                target = size
+        else:
+            if target < 0:
+                raise RuntimeError(f"The expanded size of the tensor ({target}) isn't allowed in a leading, "
+                                   f"non-existing dimension {i}")
+            size = 1
+            stride = out_shape[i + 1] * out_st[i + 1] if (i + 1 < n and m) else 0
+        if size != target:
+            if size != 1:
+                raise RuntimeError(f"The expanded size of the tensor ({target}) must match the existing size ({size}) "
+                                   f"at non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: "
+                                   f"{list(shp)}")
+            size, stride = target, 0
+        out_shape[i] = size
+        out_st[i] = stride
+    return tuple(out_shape), tuple(out_st)
+
+
 class Expand(Op):
     node_name = "ExpandBackward0"
     saves = False
 
     @staticmethod
-    def forward(ctx, a, shape):
+    def forward(ctx, a, shape, strides):
         x = a._data
-        ctx.shape = x.shape
-        return np.broadcast_to(x, shape)
+        if shape == x.shape:
+            return x.view()
+        # a dim broadcast from size 1 aliases memory: read-only, so in-place writes raise like PyTorch's
+        overlap = 0 not in shape and builtins.any(s == 0 and n > 1 for n, s in zip(shape, strides))
+        return _restride(x, shape, strides, writeable=not overlap)
 
     @staticmethod
     def backward(ctx, g):
@@ -304,31 +456,9 @@ class Expand(Op):
 
 
 def expand(a, *sizes):
-    sizes = _shape_arg(sizes)
-    shp = a._data.shape
-    if len(sizes) < len(shp):
-        raise RuntimeError(f"expand(torch.FloatTensor{{{list(shp)}}}, size={list(sizes)}): the number of sizes provided "
-                           f"({len(sizes)}) must be greater or equal to the number of dimensions in the tensor ({len(shp)})")
-    lead = len(sizes) - len(shp)
-    out = []
-    for i, s in enumerate(sizes):
-        if i < lead:
-            if s < 0:
-                raise RuntimeError(f"The expanded size of the tensor ({s}) isn't allowed in a leading, non-existing dimension {i}")
-            out.append(s)
-            continue
-        cur = shp[i - lead]
-        if s == -1:
-            out.append(cur)
-        elif cur == s or cur == 1:
-            out.append(s)
-        else:
-            raise RuntimeError(f"The expanded size of the tensor ({s}) must match the existing size ({cur}) at "
-                               f"non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: {list(shp)}")
-    out = tuple(out)
-    if out == shp:
-        return _as_view(View.apply(a, shape=shp), a) if a._requires_grad else _as_view(_wrap(a._data.view()), a)
-    return _as_view(Expand.apply(a, shape=out), a)
+    x = a._data
+    shape, strides = _expand_geometry(x.shape, x.strides, _shape_arg(sizes, "expand"), a.type())
+    return _as_view(Expand.apply(a, shape=shape, strides=strides), a)
 
 
 def expand_as(a, other):
@@ -339,10 +469,28 @@ def broadcast_to(a, shape):
     return expand(a, tuple(shape))
 
 
-def broadcast_tensors(*tensors):
-    shape = np.broadcast_shapes(*(t._data.shape for t in tensors))
-    return tuple(expand(t, shape) for t in tensors)
+def _broadcast_shape(shapes):
+    n = builtins.max(len(s) for s in shapes)
+    out = [1] * n
+    for s in shapes:
+        for i, v in enumerate(s):
+            j = n - len(s) + i
+            if out[j] == 1:
+                out[j] = v
+            elif v != 1 and v != out[j]:
+                raise RuntimeError(f"The size of tensor a ({out[j]}) must match the size of tensor b ({v}) at "
+                                   f"non-singleton dimension {j}")
+    return tuple(out)
 
+
+def broadcast_tensors(*tensors):
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    shape = _broadcast_shape([t._data.shape for t in tensors])
+    return tuple(t if t._data.shape == shape else expand(t, shape) for t in tensors)
+
+
+# ============================================================================ slicing views
 
 class Slice(Op):
     """narrow/select/basic slicing: a strided view; backward writes the grad into zeros."""
@@ -352,7 +500,7 @@ class Slice(Op):
     @staticmethod
     def forward(ctx, a, key):
         x = a._data
-        ctx.shape, ctx.key, ctx.dtype = x.shape, key, x.dtype
+        ctx.shape, ctx.key = x.shape, key
         return x[key]
 
     @staticmethod
@@ -365,22 +513,27 @@ class Select(Slice):
     node_name = "SelectBackward0"
 
 
+def _slice_key(d, s):
+    return (slice(None),) * d + (s, Ellipsis)
+
+
 def narrow(a, dim, start, length):
     n = a._data.ndim
     if n == 0:
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
-    d = norm_dim(dim, n)
-    size = a._data.shape[d]
     if is_tensor(start):
         start = int(start.item())
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
+    d = norm_dim(dim, n)
+    size = a._data.shape[d]
     if start < -size or start > size:
         raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], but got {start})")
     if start < 0:
         start += size
-    if length < 0 or start + length > size:
+    if start + length > size:
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
-    key = (slice(None),) * d + (slice(start, start + length),)
-    return _as_view(Slice.apply(a, key=key), a)
+    return _as_view(Slice.apply(a, key=_slice_key(d, slice(start, start + length))), a)
 
 
 def select(a, dim, index):
@@ -389,10 +542,11 @@ def select(a, dim, index):
         raise IndexError("select() cannot be applied to a 0-dim tensor.")
     d = norm_dim(dim, n)
     size = a._data.shape[d]
+    index = operator.index(index)
     if index < -size or index >= size:
-        raise IndexError(f"select(): index {index} out of range for tensor of size {list(a._data.shape)} at dimension {d}")
-    key = (slice(None),) * d + (index + size if index < 0 else index,)
-    return _as_view(Select.apply(a, key=key), a)
+        raise IndexError(f"select(): index {index} out of range for tensor of size {list(a._data.shape)} at "
+                         f"dimension {d}")
+    return _as_view(Select.apply(a, key=_slice_key(d, index + size if index < 0 else index)), a)
 
 
 class Unbind(Op):
@@ -403,7 +557,8 @@ class Unbind(Op):
     def forward(ctx, a, dim):
         x = a._data
         ctx.dim = dim
-        return tuple(np.take(x, i, axis=dim) if False else x[(slice(None),) * dim + (i,)] for i in range(x.shape[dim]))
+        pre = (slice(None),) * dim
+        return tuple(x[pre + (i, Ellipsis)] for i in range(x.shape[dim]))
 
     @staticmethod
     def backward(ctx, *grads):
@@ -416,8 +571,7 @@ def unbind(a, dim=0):
     d = norm_dim(dim, a._data.ndim)
     if a._data.shape[d] == 0:
         return ()
-    out = Unbind.apply(a, dim=d)
-    return tuple(_as_view(o, a) for o in out)
+    return tuple(_as_view(o, a) for o in Unbind.apply(a, dim=d))
 
 
 class Split(Op):
@@ -428,8 +582,13 @@ class Split(Op):
     def forward(ctx, a, sizes, dim):
         x = a._data
         ctx.dim = dim
-        bounds = np.cumsum((0,) + tuple(sizes)).tolist()
-        return tuple(x[(slice(None),) * dim + (slice(bounds[i], bounds[i + 1]),)] for i in range(len(sizes)))
+        pre = (slice(None),) * dim
+        out = []
+        start = 0
+        for s in sizes:
+            out.append(x[pre + (slice(start, start + s), Ellipsis)])
+            start += s
+        return tuple(out)
 
     @staticmethod
     def backward(ctx, *grads):
@@ -440,101 +599,149 @@ class SplitWithSizes(Split):
     node_name = "SplitWithSizesBackward0"
 
 
+def _split(a, cls, sizes, d):
+    return tuple(_as_view(o, a) for o in cls.apply(a, sizes=tuple(sizes), dim=d))
+
+
 def split(a, split_size_or_sections, dim=0):
     n = a._data.ndim
     if n == 0:
         raise RuntimeError("split expects at least a 1-dimensional tensor")
     d = norm_dim(dim, n)
     size = a._data.shape[d]
-    if isinstance(split_size_or_sections, (int, np.integer)):
+    if isinstance(split_size_or_sections, (int, np.integer)) or (
+            is_tensor(split_size_or_sections) and split_size_or_sections.ndim == 0):
         s = int(split_size_or_sections)
-        if s < 0 or (s == 0 and size != 0):
+        if s < 0:
+            raise RuntimeError(f"split expects split_size be non-negative, but got split_size={s}")
+        if s == 0 and size != 0:
             raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}")
         k = builtins.max(1, -(-size // s)) if s else 1
-        sizes = [s] * (k - 1) + [size - s * (k - 1)]
-        cls = Split
-    else:
-        sizes = [int(x) for x in split_size_or_sections]
-        if builtins.sum(sizes) != size or builtins.any(x < 0 for x in sizes):
-            raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's size at "
-                               f"dimension {d}), but got split_sizes={sizes}")
-        cls = SplitWithSizes
-    out = cls.apply(a, sizes=tuple(sizes), dim=d)
-    if not isinstance(out, tuple):
-        out = (out,)
-    return tuple(_as_view(o, a) for o in out)
+        return _split(a, Split, [s] * (k - 1) + [size - s * (k - 1)], d)
+    sizes = [operator.index(x) for x in split_size_or_sections]
+    if builtins.sum(sizes) != size or builtins.any(x < 0 for x in sizes):
+        raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's size at "
+                           f"dimension {d}), but got split_sizes={sizes}")
+    return _split(a, SplitWithSizes, sizes, d)
 
 
 def chunk(a, chunks, dim=0):
-    if chunks <= 0:
-        raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
     n = a._data.ndim
     if n == 0:
         raise RuntimeError("chunk expects at least a 1-dimensional tensor")
-    size = a._data.shape[norm_dim(dim, n)]
-    s = -(-size // chunks) if size else 0
-    if s == 0:
-        return split(a, [0] * chunks if size == 0 else [size], dim) if size == 0 else (a,)
-    return split(a, s, dim)
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+    d = norm_dim(dim, n)
+    size = a._data.shape[d]
+    if size == 0:  # split() would lose the number of (empty) chunks
+        return _split(a, SplitWithSizes, [0] * chunks, d)
+    return split(a, -(-size // chunks), d)
 
 
 def tensor_split(a, indices_or_sections, dim=0):
-    d = norm_dim(dim, a._data.ndim)
+    n = a._data.ndim
+    if n == 0:
+        raise RuntimeError(f"tensor_split expected at least a 1-dimensional tensor, but got a tensor with {n} dims")
+    arg = indices_or_sections
+    if is_tensor(arg):
+        if arg._data.dtype != np.int64:
+            from .elementwise import _type_name
+            raise RuntimeError(f"tensor_split expected tensor_indices_or_sections to have dtype of long, but got "
+                               f"{_type_name(arg._data.dtype)}")
+        if arg._data.ndim > 1:
+            raise RuntimeError(f"tensor_split expected tensor_indices_or_sections to be a zero-dimensional or "
+                               f"one-dimensional tensor, but got a tensor with {arg._data.ndim} dims")
+        arg = int(arg._data) if arg._data.ndim == 0 else arg._data.tolist()
+    d = norm_dim(dim, n)
     size = a._data.shape[d]
-    if isinstance(indices_or_sections, int):
-        k = indices_or_sections
+    if isinstance(arg, (int, np.integer)):
+        k = int(arg)
+        if k <= 0:
+            raise RuntimeError(f"number of sections must be larger than 0, got {k}")
         q, r = divmod(size, k)
-        sizes = [q + 1] * r + [q] * (k - r)
+        bounds = []
+        start = 0
+        for i in range(k):
+            stop = start + q + (1 if i < r else 0)
+            bounds.append((start, stop))
+            start = stop
     else:
-        idx = [0] + [builtins.min(builtins.max(int(i), 0), size) for i in indices_or_sections] + [size]
-        sizes = [builtins.max(idx[i + 1] - idx[i], 0) for i in range(len(idx) - 1)]
-    return split(a, sizes, d)
+        idx = [operator.index(i) for i in arg]
+        bounds = list(zip([0] + idx, idx + [size]))
+    return tuple(_as_view(Slice.apply(a, key=_slice_key(d, slice(s, e))), a) for s, e in bounds)
 
 
 # ============================================================================ copies
+
+def _concat_np(arrs, dim, dt, stack=False):
+    """Concatenate/stack into a fresh C-contiguous array of dtype ``dt`` (PyTorch's cat output layout)."""
+    shape = list(arrs[0].shape)
+    if stack:
+        shape.insert(dim, len(arrs))
+    else:
+        shape[dim] = builtins.sum(x.shape[dim] for x in arrs)
+    out = np.empty(shape, dt)
+    (np.stack if stack else np.concatenate)(arrs, axis=dim, out=out, casting="unsafe")
+    return out
+
 
 class Cat(Op):
     node_name = "CatBackward0"
     saves = False
 
     @staticmethod
-    def forward(ctx, *tensors, dim=0):
-        arrs = [t._data for t in tensors]
-        from ._util import result_np_dtype
-        dt = result_np_dtype(*[t for t in tensors])
+    def forward(ctx, *tensors, dim, dtype, skip):
         ctx.dim = dim
-        ctx.sizes = [x.shape[dim] if x.ndim else 0 for x in arrs]
-        return np.concatenate([x.astype(dt, copy=False) for x in arrs], axis=dim)
+        ctx.skip = skip
+        arrs = [t._data for t, s in zip(tensors, skip) if not s]
+        ctx.sizes = [0 if s else t._data.shape[dim] for t, s in zip(tensors, skip)]
+        if not arrs:
+            return np.empty((0,), dtype)
+        return _concat_np(arrs, dim, dtype)
 
     @staticmethod
     def backward(ctx, g):
-        return tuple(g.narrow(ctx.dim, int(s0), int(s)) for s0, s in zip(np.cumsum([0] + ctx.sizes[:-1]), ctx.sizes))
+        out = []
+        start = 0
+        for s, skipped in zip(ctx.sizes, ctx.skip):
+            if skipped:
+                out.append(_wrap(np.zeros((0,), g._data.dtype)))
+            else:
+                out.append(g.narrow(ctx.dim, start, s))
+                start += s
+        return tuple(out)
 
 
 def cat(tensors, dim=0, *, out=None):
+    if is_tensor(tensors):
+        raise TypeError("cat(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor")
     tensors = list(tensors)
     if not tensors:
-        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
     for i, t in enumerate(tensors):
         if not is_tensor(t):
             raise TypeError(f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}")
-    # legacy: 1-D empty tensors are skipped
-    nz = [t for t in tensors if not (t._data.ndim == 1 and t._data.shape[0] == 0)]
-    if not nz:
-        return tensors[0].clone()
-    ref = nz[0]._data
-    if ref.ndim == 0:
-        raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
-    d = norm_dim(dim, ref.ndim)
-    for i, t in enumerate(nz):
-        x = t._data
-        if x.ndim != ref.ndim:
-            raise RuntimeError(f"Tensors must have same number of dimensions: got {ref.ndim} and {x.ndim}")
-        for k in range(ref.ndim):
-            if k != d and x.shape[k] != ref.shape[k]:
-                raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. Expected size "
-                                   f"{ref.shape[k]} but got size {x.shape[k]} for tensor number {tensors.index(t)} in the list.")
-    res = Cat.apply(*nz, dim=d)
+    for i, t in enumerate(tensors):
+        if t._data.ndim == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
+    # legacy: 1-D empty tensors are skipped (they still take part in dtype promotion)
+    skip = tuple(t._data.shape == (0,) for t in tensors)
+    ref = next((t._data for t, s in zip(tensors, skip) if not s), None)
+    d = 0
+    if ref is not None:
+        d = norm_dim(dim, ref.ndim)
+        for i, (t, s) in enumerate(zip(tensors, skip)):
+            if s:
+                continue
+            x = t._data
+            if x.ndim != ref.ndim:
+                raise RuntimeError(f"Tensors must have same number of dimensions: got {ref.ndim} and {x.ndim}")
+            for k in range(ref.ndim):
+                if k != d and x.shape[k] != ref.shape[k]:
+                    raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. Expected size "
+                                       f"{ref.shape[k]} but got size {x.shape[k]} for tensor number {i} in the list.")
+    dt = result_np_dtype(*tensors)
+    res = Cat.apply(*tensors, dim=d, dtype=dt, skip=skip)
     if out is not None:
         from .elementwise import _out
         return _out(res, out)
@@ -542,6 +749,20 @@ def cat(tensors, dim=0, *, out=None):
 
 
 concat = concatenate = cat
+
+
+class Stack(Op):
+    node_name = "StackBackward0"
+    saves = False
+
+    @staticmethod
+    def forward(ctx, *tensors, dim, dtype):
+        ctx.dim = dim
+        return _concat_np([t._data for t in tensors], dim, dtype, stack=True)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.unbind(ctx.dim)
 
 
 def stack(tensors, dim=0, *, out=None):
@@ -554,65 +775,77 @@ def stack(tensors, dim=0, *, out=None):
             raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(shp)} at entry 0 and "
                                f"{list(t._data.shape)} at entry {i}")
     d = norm_dim(dim, len(shp) + 1)
-    res = _Stack.apply(*tensors, dim=d)
+    res = Stack.apply(*tensors, dim=d, dtype=result_np_dtype(*tensors))
     if out is not None:
         from .elementwise import _out
         return _out(res, out)
     return res
 
 
-class _Stack(Op):
-    node_name = "StackBackward0"
-    saves = False
-
-    @staticmethod
-    def forward(ctx, *tensors, dim=0):
-        from ._util import result_np_dtype
-        dt = result_np_dtype(*tensors)
-        ctx.dim = dim
-        return np.stack([t._data.astype(dt, copy=False) for t in tensors], axis=dim)
-
-    @staticmethod
-    def backward(ctx, g):
-        return g.unbind(ctx.dim)
+def _nonempty(tensors, name):
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError(f"{name} expects a non-empty TensorList")
+    return tensors
 
 
-def hstack(tensors):
-    tensors = [atleast_1d(t) for t in tensors]
-    return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
+def hstack(tensors, *, out=None):
+    tensors = [atleast_1d(t) for t in _nonempty(tensors, "hstack")]
+    return cat(tensors, 0 if tensors[0].ndim == 1 else 1, out=out)
 
 
-def vstack(tensors):
-    return cat([atleast_2d(t) for t in tensors], 0)
+def vstack(tensors, *, out=None):
+    return cat([atleast_2d(t) for t in _nonempty(tensors, "vstack")], 0, out=out)
 
 
 row_stack = vstack
 
 
-def dstack(tensors):
-    return cat([atleast_3d(t) for t in tensors], 2)
+def dstack(tensors, *, out=None):
+    return cat([atleast_3d(t) for t in _nonempty(tensors, "dstack")], 2, out=out)
 
 
-def column_stack(tensors):
-    return hstack([t.reshape(-1, 1) if t.ndim <= 1 else t for t in tensors])
+def column_stack(tensors, *, out=None):
+    tensors = _nonempty(tensors, "column_stack")
+    return hstack([reshape(t, (t._data.size, 1)) if t._data.ndim <= 1 else t for t in tensors], out=out)
 
 
-def atleast_1d(t):
-    return t.reshape(1) if t.ndim == 0 else t
+def _atleast(fn, tensors):
+    if len(tensors) == 1:
+        if is_tensor(tensors[0]):
+            return fn(tensors[0])
+        tensors = tensors[0]
+    return tuple(fn(t) for t in tensors)
 
 
-def atleast_2d(t):
-    return t.reshape(1, -1) if t.ndim < 2 else t
+def _at1(t):
+    return reshape(t, (1,)) if t._data.ndim == 0 else t
 
 
-def atleast_3d(t):
-    if t.ndim == 0:
-        return t.reshape(1, 1, 1)
-    if t.ndim == 1:
-        return t.reshape(1, -1, 1)
-    if t.ndim == 2:
-        return t.unsqueeze(-1)
-    return t
+def _at2(t):
+    n = t._data.ndim
+    return reshape(t, (1, 1)) if n == 0 else unsqueeze(t, 0) if n == 1 else t
+
+
+def _at3(t):
+    n = t._data.ndim
+    if n == 0:
+        return reshape(t, (1, 1, 1))
+    if n == 1:
+        return unsqueeze(unsqueeze(t, 0), -1)
+    return unsqueeze(t, -1) if n == 2 else t
+
+
+def atleast_1d(*tensors):
+    return _atleast(_at1, tensors)
+
+
+def atleast_2d(*tensors):
+    return _atleast(_at2, tensors)
+
+
+def atleast_3d(*tensors):
+    return _atleast(_at3, tensors)
 
 
 class Repeat(Op):
@@ -622,24 +855,38 @@ class Repeat(Op):
     @staticmethod
     def forward(ctx, a, repeats):
         x = a._data
-        if len(repeats) < x.ndim:
-            raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor")
+        shp = (1,) * (len(repeats) - x.ndim) + x.shape
         ctx.shape, ctx.repeats = x.shape, repeats
-        return np.tile(x, repeats) if x.size or True else x
+        out = np.empty(tuple(r * s for r, s in zip(repeats, shp)), x.dtype)
+        # out viewed as (r0, s0, r1, s1, ...): every repeat block receives x
+        inter, src = [], []
+        for r, s in zip(repeats, shp):
+            inter += [r, s]
+            src += [1, s]
+        out.reshape(inter)[...] = x.reshape(src)
+        return out
 
     @staticmethod
     def backward(ctx, g):
         shp = (1,) * (len(ctx.repeats) - len(ctx.shape)) + tuple(ctx.shape)
-        # view each repeated axis as (repeat, size) and sum the repeats
         inter = []
         for r, s in zip(ctx.repeats, shp):
             inter += [r, s]
-        g = g.reshape(inter).sum(tuple(range(0, len(inter), 2)))
-        return g.reshape(ctx.shape)
+        # view each repeated axis as (repeat, size) and sum the repeats
+        return g.reshape(inter).sum(tuple(range(0, len(inter), 2))).reshape(ctx.shape)
 
 
 def repeat(a, *repeats):
-    return Repeat.apply(a, repeats=_shape_arg(repeats))
+    repeats = _shape_arg(repeats, "repeat", "repeats")
+    x = a._data
+    if len(repeats) < x.ndim:
+        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor")
+    shp = (1,) * (len(repeats) - x.ndim) + x.shape
+    target = [r * s for r, s in zip(repeats, shp)]
+    if builtins.any(r < 0 for r in repeats):
+        bad = next(v for v in target if v < 0) if builtins.any(v < 0 for v in target) else -1
+        raise RuntimeError(f"Trying to create tensor with negative dimension {bad}: {target}")
+    return Repeat.apply(a, repeats=repeats)
 
 
 def tile(a, dims):
@@ -656,7 +903,8 @@ class Flip(Op):
     @staticmethod
     def forward(ctx, a, dims):
         ctx.dims = dims
-        return np.flip(a._data, dims).copy()
+        # order='K' keeps the input's memory layout, as PyTorch's empty_like(preserve_format) does
+        return np.flip(a._data, dims).copy(order="K")
 
     @staticmethod
     def backward(ctx, g):
@@ -664,15 +912,19 @@ class Flip(Op):
 
 
 def flip(a, *dims):
-    dims = _shape_arg(dims)
+    dims = _shape_arg(dims, "flip", "dims")
     return Flip.apply(a, dims=norm_dims(dims, a._data.ndim))
 
 
 def fliplr(a):
+    if a._data.ndim < 2:
+        raise RuntimeError("Input must be >= 2-d.")
     return flip(a, 1)
 
 
 def flipud(a):
+    if a._data.ndim < 1:
+        raise RuntimeError("Input must be >= 1-d.")
     return flip(a, 0)
 
 
@@ -686,27 +938,29 @@ class Roll(Op):
         x = a._data
         if dims is None:
             return np.roll(x.reshape(-1), shifts).reshape(x.shape)
-        return np.roll(x, shifts, dims)
+        return np.ascontiguousarray(np.roll(x, shifts, dims))
 
     @staticmethod
     def backward(ctx, g):
         s = ctx.shifts
-        neg = -s if isinstance(s, int) else tuple(-x for x in s)
-        return g.roll(neg, ctx.dims)
+        return g.roll(-s if isinstance(s, int) else tuple(-x for x in s), ctx.dims)
 
 
 def roll(a, shifts, dims=None):
     if dims is not None:
-        dims = (dims,) if isinstance(dims, int) else tuple(dims)
-        shifts = (shifts,) if isinstance(shifts, int) else tuple(shifts)
+        dims = (dims,) if isinstance(dims, (int, np.integer)) else tuple(dims)
+        shifts = (shifts,) if isinstance(shifts, (int, np.integer)) else tuple(shifts)
         if len(dims) != len(shifts):
             raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}")
         dims = tuple(norm_dim(d, a._data.ndim) for d in dims)
-    elif not isinstance(shifts, int):
+        shifts = tuple(int(s) for s in shifts)
+    elif not isinstance(shifts, (int, np.integer)):
         shifts = tuple(shifts)
         if len(shifts) != 1:
             raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:0")
-        shifts = shifts[0]
+        shifts = int(shifts[0])
+    else:
+        shifts = int(shifts)
     return Roll.apply(a, shifts=shifts, dims=dims)
 
 
@@ -716,8 +970,9 @@ class Clone(Op):
 
     @staticmethod
     def forward(ctx, a, memory_format=None):
-        # clone preserves the layout (PyTorch's preserve_format); contiguous() asks for C order
-        return np.array(a._data, copy=True, order="C" if memory_format == "contiguous" else "K")
+        # preserve_format (the default) keeps the layout (order='K'); contiguous_format gives C order
+        order = "K" if memory_format is None or "preserve" in str(memory_format) else "C"
+        return np.array(a._data, copy=True, order=order)
 
     @staticmethod
     def backward(ctx, g):
@@ -725,7 +980,7 @@ class Clone(Op):
 
 
 def clone(a, *, memory_format=None):
-    return Clone.apply(a)
+    return Clone.apply(a, memory_format=memory_format)
 
 
 def contiguous(a, memory_format=None):
