@@ -58,15 +58,58 @@ def _inplace_of(fn):
     return method
 
 
-_INPLACE = """add sub mul div true_divide floor_divide remainder fmod pow float_power clamp clip clamp_min
-    clamp_max round neg negative exp exp2 expm1 log log2 log10 log1p sqrt rsqrt sin cos tan asin acos atan sinh
-    cosh tanh sigmoid reciprocal square abs absolute sign sgn floor ceil trunc fix frac relu lerp maximum minimum
-    atan2 nan_to_num logical_and logical_or logical_xor logical_not bitwise_and bitwise_or bitwise_xor bitwise_not
-    eq ne lt le gt ge masked_fill index_fill index_add index_copy scatter scatter_add scatter_reduce masked_scatter
-    tril triu subtract multiply divide"""
+_INPLACE = """add sub mul div true_divide floor_divide remainder fmod pow clamp clip clamp_min
+    clamp_max round neg negative exp exp2 expm1 log log2 log10 log1p sqrt rsqrt sin cos tan asin acos atan arcsin
+    arccos arctan sinh cosh tanh sigmoid reciprocal square abs absolute sign sgn floor ceil trunc fix frac relu lerp
+    atan2 arctan2 nan_to_num logical_and logical_or logical_xor logical_not bitwise_and bitwise_or bitwise_xor
+    bitwise_not eq ne lt le gt ge masked_fill index_fill index_add index_copy scatter scatter_add scatter_reduce
+    masked_scatter tril triu subtract multiply divide cumsum cumprod"""
 
 for _name in _INPLACE.split():
     setattr(Tensor, _name + "_", _inplace_of(getattr(Tensor, _name)))
+
+
+class _CompareInPlace(E.Op):
+    """``a.ge_(b)`` on a tensor in the graph: the 0/1 result has a zero grad (PyTorch's GeBackward0/1)."""
+    saves = False
+
+    @staticmethod
+    def forward(ctx, a, b, fn):
+        ctx.tensor_other = isinstance(b, Tensor)
+        return fn(a, b)._data.astype(a._data.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        z = g * 0
+        return z, (z if ctx.tensor_other else None)
+
+
+def _compare_inplace(fn, stem):
+    nodes = [type(f"{stem}Backward{i}", (_CompareInPlace,), {"node_name": f"{stem}Backward{i}"}) for i in (0, 1)]
+
+    def method(self, other):
+        if _state.enabled and (self._requires_grad or isinstance(other, Tensor) and other._requires_grad):
+            return self._inplace(nodes[isinstance(other, Tensor)].apply(self, other, fn=fn))
+        return self._inplace(fn(self, other))
+    method.__name__ = fn.__name__ + "_"
+    return method
+
+
+for _fn, _stem in ((E.eq, "Eq"), (E.ne, "Ne"), (E.lt, "Lt"), (E.le, "Le"), (E.gt, "Gt"), (E.ge, "Ge")):
+    setattr(Tensor, _fn.__name__ + "_", _compare_inplace(_fn, _stem))
+Tensor.greater_, Tensor.greater_equal_, Tensor.less_, Tensor.less_equal_ = Tensor.gt_, Tensor.ge_, Tensor.lt_, Tensor.le_
+Tensor.not_equal_ = Tensor.ne_
+
+
+def float_power_(self, exponent):
+    """In place ``float_power``: the result is float64, so only a float64 tensor can hold it."""
+    if self._data.dtype != np.float64:
+        raise RuntimeError(f"the base given to float_power_ has dtype {E._type_name(self._data.dtype)} but the "
+                           "operation's result requires dtype Double")
+    return self._inplace(E.float_power(self, exponent))
+
+
+Tensor.float_power_ = float_power_
 
 
 def _meta_inplace(fn):

@@ -225,7 +225,8 @@ def _add_suffixes(text, suffixes, indent, force_newline=False):
 
 def _grad_fn_name(grad_fn):
     name = getattr(grad_fn, "name", None)
-    return name() if callable(name) else type(grad_fn).__name__
+    name = name() if callable(name) else type(grad_fn).__name__
+    return name.rsplit("::", 1)[-1]  # PyTorch prints torch::autograd::NotImplemented as NotImplemented
 
 
 def _str(self, *, tensor_contents=None, prefix="tensor("):

@@ -39,7 +39,8 @@ def _flatten(out):
 
 
 def _np(t):
-    return t.detach().numpy() if hasattr(t, "detach") else t
+    # clone: torch's ZeroTensor grads (e.g. sgn's backward) refuse .numpy() until materialised
+    return t.detach().clone().numpy() if hasattr(t, "detach") else t
 
 
 def assert_same(e_out, t_out, atol=None, rtol=None, check_dtype=True, what="output"):

@@ -11,6 +11,7 @@ op's forward and backward. Tests run every op through both paths.
 import numpy as np
 
 from ..autograd.function import _wrap
+from ..tensor import Tensor
 from ..autograd.grad_mode import _state
 from . import elementwise as E
 from . import index as I
@@ -22,26 +23,38 @@ _array = np.array
 _add_reduce = np.add.reduce
 
 
-def _binary(ufunc, cls, kinds):
+def _binary(ufunc, cls, floats_only):
     """``tensor (op) other`` for a Tensor or Python number ``other``."""
+    new = object.__new__
+
     def op(self, other):
         oc = other.__class__
         if oc is float or oc is int:
             x = self._data
-            if x.dtype.kind in "fc" and not (self._requires_grad and _state.enabled):
-                r = ufunc(x, other)
-                return _wrap(r) if r.__class__ is _nd else _wrap(_array(r))
-        elif hasattr(oc, "_requires_grad"):
+            if self._requires_grad and _state.enabled or x.dtype.kind not in "fc":
+                return cls.apply(self, other)
+            r = ufunc(x, other)
+        elif oc is Tensor or (isinstance(other, Tensor)):
             x = self._data
             y = other._data
-            if x.dtype is y.dtype and x.dtype.kind in kinds and not (
-                    _state.enabled and (self._requires_grad or other._requires_grad)):
-                try:
-                    r = ufunc(x, y)
-                except ValueError:  # broadcast mismatch: the Function raises PyTorch's error
-                    return cls.apply(self, other)
-                return _wrap(r) if r.__class__ is _nd else _wrap(_array(r))
-        return cls.apply(self, other)
+            if (x.dtype is not y.dtype or (self._requires_grad or other._requires_grad) and _state.enabled
+                    or floats_only and x.dtype.kind not in "fc"):
+                return cls.apply(self, other)
+            try:
+                r = ufunc(x, y)
+            except (ValueError, TypeError):  # broadcast mismatch, bool subtraction: the Function raises torch's error
+                return cls.apply(self, other)
+        else:
+            return cls.apply(self, other)
+        if r.__class__ is not _nd:
+            r = _array(r)
+        t = new(Tensor)  # _wrap, inlined: this is the hottest path in ember
+        t._data = r
+        t._requires_grad = False
+        t._grad_fn = None
+        t._base = None
+        t._vc = 0
+        return t
     op.__name__ = f"__{ufunc.__name__}__"
     return op
 
@@ -59,10 +72,10 @@ def _rbinary(ufunc, cls):
     return op
 
 
-add = _binary(np.add, E.Add, "fciu")
-sub = _binary(np.subtract, E.Sub, "fciu")
-mul = _binary(np.multiply, E.Mul, "fciu")
-truediv = _binary(np.true_divide, E.Div, "fc")
+add = _binary(np.add, E.Add, False)
+sub = _binary(np.subtract, E.Sub, False)
+mul = _binary(np.multiply, E.Mul, False)
+truediv = _binary(np.true_divide, E.Div, True)
 rsub = _rbinary(np.subtract, E.Rsub)
 rtruediv = _rbinary(np.true_divide, E.Rdiv)
 
