@@ -700,7 +700,7 @@ class Tensor:
             raise RuntimeError(f"output with shape {list(x.shape)} doesn't match the broadcast shape "
                                f"{list(np.broadcast_shapes(x.shape, r.shape))}")
         if res._requires_grad and _state.enabled:
-            _snapshot_saved_self(self, res._grad_fn)
+            _F.snapshot_saved_self(self, res._grad_fn)
         try:
             np.copyto(x, r, casting="unsafe")
         except ValueError:
@@ -719,25 +719,6 @@ class Tensor:
     def _version(self):
         b = self._base
         return (b if b is not None else self)._vc
-
-def _snapshot_saved_self(t, node):
-    """Before an in-place op overwrites ``t``, give the op's node a copy of ``t`` if its backward reads it.
-
-    PyTorch saves the original ``self`` for such ops (``b.log_()`` needs the old ``b``); the copy carries
-    ``t``'s history, so grads still flow to where ``t`` came from.
-    """
-    if node is None or not node._saves:
-        return
-    ins = node.__dict__.get("inputs")
-    if not ins or not any(a is t for a in ins):
-        return
-    snap = _F._wrap(t._data.copy())
-    snap._requires_grad = t._requires_grad
-    snap._grad_fn = t._grad_fn
-    snap._output_nr = t._output_nr
-    snap._vc = t._version
-    node.inputs = tuple(snap if a is t else a for a in ins)
-
 
 def _as_operand(x, like):
     from .ops.creation import tensor

@@ -292,3 +292,22 @@ def _modified(a, v):
         f"operation: [{a.type()} {list(a.shape)}] is at version {_version(a)}; expected version {v} "
         "instead. Hint: enable anomaly detection to find the operation that failed to compute its "
         "gradient, with torch.autograd.set_detect_anomaly(True).")
+
+
+def snapshot_saved_self(t, node):
+    """Before an in-place op overwrites ``t``, give the op's node a copy of ``t`` if its backward reads it.
+
+    PyTorch saves the original ``self`` for such ops (``b.log_()`` needs the old ``b``); the copy carries
+    ``t``'s history, so grads still flow to where ``t`` came from.
+    """
+    if node is None or not node._saves:
+        return
+    ins = node.__dict__.get("inputs")
+    if not ins or not any(a is t for a in ins):
+        return
+    snap = _wrap(t._data.copy())
+    snap._requires_grad = t._requires_grad
+    snap._grad_fn = t._grad_fn
+    snap._output_nr = t._output_nr
+    snap._vc = t._version
+    node.inputs = tuple(snap if a is t else a for a in ins)

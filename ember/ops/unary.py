@@ -1,0 +1,316 @@
+"""Unary math and activations (exp, log, trig, sigmoid, relu, rounding ...), forward beside backward."""
+import builtins
+
+import numpy as np
+
+from .. import dtypes as D
+from ._util import is_tensor, py_scalar, result_np_dtype
+from .elementwise import Op, _check_broadcast, _fit_int, _fl, _not_implemented, zeros_scalar
+from . import elementwise as _ew  # public wrappers, looked up at call time
+
+
+# ============================================================================ unary math
+
+def _unary(name, node, fwd, bwd, uses="input", floating=True, check=None):
+    """Build a unary op class: ``fwd(array)``; ``bwd(g, x, out)`` with x/out as Tensors.
+
+    ``check(array)`` raises PyTorch's error for dtypes the op does not support.
+    """
+
+    if check is None:
+        def forward(ctx, a):
+            x = a._data
+            return fwd(_fl(x) if floating else x)
+    else:
+        def forward(ctx, a):
+            x = a._data
+            check(x)
+            return fwd(_fl(x) if floating else x)
+
+    if uses == "output":
+        def backward(ctx, g):
+            return bwd(g, None, ctx.saved_output())
+    elif uses == "none":
+        def backward(ctx, g):
+            return bwd(g, None, None)
+    else:
+        def backward(ctx, g):
+            return bwd(g, ctx.inputs[0], None)
+
+    cls = type(name, (Op,), {
+        "node_name": node, "forward": staticmethod(forward), "backward": staticmethod(backward),
+        "saves": uses != "none", "check_inputs": (lambda needs: []) if uses != "input" else None,
+        "__module__": __name__})
+    return cls
+
+
+def _zero_grad(g, x, out):
+    return g * 0
+
+
+def _no_bool(kernel):
+    def check(x):
+        if x.dtype.kind == "b":
+            raise _not_implemented(kernel, x.dtype)
+    return check
+
+
+def _float_only(kernel):
+    def check(x):
+        if x.dtype.kind not in "fc" and not (D.bfloat16 is not None and x.dtype == D.bfloat16.np):
+            raise _not_implemented(kernel, x.dtype)
+    return check
+
+
+def _neg_check(x):
+    if x.dtype.kind == "b":
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
+                           "invert a mask, use the `~` or `logical_not()` operator instead.")
+
+
+Neg = _unary("Neg", "NegBackward0", np.negative, lambda g, x, o: -g, uses="none", floating=False, check=_neg_check)
+Exp = _unary("Exp", "ExpBackward0", np.exp, lambda g, x, o: g * o, uses="output")
+Exp2 = _unary("Exp2", "Exp2Backward0", np.exp2, lambda g, x, o: g * o * 0.6931471805599453, uses="output")
+Expm1 = _unary("Expm1", "Expm1Backward0", np.expm1, lambda g, x, o: g * (o + 1), uses="output")
+Log = _unary("Log", "LogBackward0", np.log, lambda g, x, o: g / x)
+Log2 = _unary("Log2", "Log2Backward0", np.log2, lambda g, x, o: g / (x * 0.6931471805599453))
+Log10 = _unary("Log10", "Log10Backward0", np.log10, lambda g, x, o: g / (x * 2.302585092994046))
+Log1p = _unary("Log1p", "Log1PBackward0", np.log1p, lambda g, x, o: g / (x + 1))
+Sqrt = _unary("Sqrt", "SqrtBackward0", np.sqrt, lambda g, x, o: g / (2 * o), uses="output")
+Rsqrt = _unary("Rsqrt", "RsqrtBackward0", lambda x: 1 / np.sqrt(x), lambda g, x, o: -0.5 * g * o * o * o, uses="output")
+Sin = _unary("Sin", "SinBackward0", np.sin, lambda g, x, o: g * _ew.cos(x))
+Cos = _unary("Cos", "CosBackward0", np.cos, lambda g, x, o: -g * _ew.sin(x))
+Tan = _unary("Tan", "TanBackward0", np.tan, lambda g, x, o: g * (1 + o * o), uses="output")
+Asin = _unary("Asin", "AsinBackward0", np.arcsin, lambda g, x, o: g * _ew.rsqrt(1 - x * x))
+Acos = _unary("Acos", "AcosBackward0", np.arccos, lambda g, x, o: -g * _ew.rsqrt(1 - x * x))
+Atan = _unary("Atan", "AtanBackward0", np.arctan, lambda g, x, o: g / (1 + x * x))
+Sinh = _unary("Sinh", "SinhBackward0", np.sinh, lambda g, x, o: g * _ew.cosh(x))
+Cosh = _unary("Cosh", "CoshBackward0", np.cosh, lambda g, x, o: g * _ew.sinh(x))
+Tanh = _unary("Tanh", "TanhBackward0", np.tanh, lambda g, x, o: g * (1 - o * o), uses="output")
+Reciprocal = _unary("Reciprocal", "ReciprocalBackward0", np.reciprocal, lambda g, x, o: -g * o * o, uses="output")
+
+
+def _square_np(x):
+    return np.square(x.astype(np.int64) if x.dtype.kind == "b" else x)
+
+
+Square = _unary("Square", "PowBackward0", _square_np, lambda g, x, o: g * 2 * x, floating=False)
+
+
+def _sigmoid_np(x):
+    # exp of a negated magnitude never overflows
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+
+
+Sigmoid = _unary("Sigmoid", "SigmoidBackward0", _sigmoid_np, lambda g, x, o: g * o * (1 - o), uses="output")
+
+
+def _sign_np(x):
+    k = x.dtype.kind
+    if k == "b":
+        return x.copy()
+    if k == "f":  # PyTorch: (0 < x) - (x < 0), so sign(nan) is 0
+        return np.subtract(x > 0, x < 0, dtype=x.dtype)
+    return np.sign(x)
+
+
+def _keep_int(f):
+    return lambda x: f(x) if x.dtype.kind in "fc" else x.copy()
+
+
+Abs = _unary("Abs", "AbsBackward0", np.abs, lambda g, x, o: g * x.sgn(), floating=False, check=_no_bool("abs_cpu"))
+Sign = _unary("Sign", "SignBackward0", _sign_np, _zero_grad, uses="none", floating=False)
+Sgn = _unary("Sgn", "SgnBackward0", _sign_np, _zero_grad, uses="none", floating=False)
+Floor = _unary("Floor", "FloorBackward0", _keep_int(np.floor), _zero_grad, uses="none", floating=False,
+               check=_no_bool("floor_vml_cpu"))
+Ceil = _unary("Ceil", "CeilBackward0", _keep_int(np.ceil), _zero_grad, uses="none", floating=False,
+              check=_no_bool("ceil_vml_cpu"))
+Trunc = _unary("Trunc", "TruncBackward0", _keep_int(np.trunc), _zero_grad, uses="none", floating=False,
+               check=_no_bool("trunc_vml_cpu"))
+Frac = _unary("Frac", "FracBackward0", lambda x: x - np.trunc(x), lambda g, x, o: g, uses="none",
+              check=_float_only("frac_cpu"))
+
+
+def _relu_check(x):
+    if x.dtype.kind == "b":
+        raise RuntimeError("Boolean inputs not supported for relu")
+
+
+def _relu_np(x):
+    return np.maximum(x, 0, dtype=x.dtype)
+
+
+Relu = _unary("Relu", "ReluBackward0", _relu_np, lambda g, x, o: _ew.where(o > 0, g, zeros_scalar(g)), uses="output",
+              floating=False, check=_relu_check)
+
+
+class Round(Op):
+    node_name = "RoundBackward0"
+    saves = False
+
+    @staticmethod
+    def forward(ctx, a):
+        x = a._data
+        if x.dtype.kind == "b":
+            raise _not_implemented("round_vml_cpu", x.dtype)
+        if x.dtype.kind not in "fc":
+            return x.copy()
+        # NumPy rounds half to even, like PyTorch
+        return np.round(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * 0
+
+
+class RoundDecimals(Op):
+    node_name = "RoundBackward1"
+    saves = False
+
+    @staticmethod
+    def forward(ctx, a, decimals):
+        x = a._data
+        if x.dtype.kind not in "fc":
+            raise _not_implemented("round_cpu", x.dtype)
+        if decimals == 0:
+            return np.round(x)
+        # PyTorch: nearbyint(x * 10^d) / 10^d (or x / 10^-d * 10^-d), in the input's precision
+        p = x.dtype.type(10.0 ** builtins.abs(decimals))
+        if decimals > 0:
+            return np.rint(x * p) / p
+        return np.rint(x / p) * p
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * 0
+
+
+class NanToNum(Op):
+    node_name = "NanToNumBackward0"
+    check_inputs = staticmethod(lambda needs: [0])
+
+    @staticmethod
+    def forward(ctx, a, nan=0.0, posinf=None, neginf=None):
+        x = a._data
+        if x.dtype.kind not in "fc":
+            return x.copy()
+        return np.nan_to_num(x, nan=nan, posinf=posinf, neginf=neginf)
+
+    @staticmethod
+    def backward(ctx, g):
+        return _ew.where(ctx.inputs[0].isfinite(), g, zeros_scalar(g))
+
+
+# ---------------------------------------------------------------------------- clamp
+
+def _bound(v, dt):
+    """A clamp bound as an operand of dtype ``dt`` (tensor bounds cast; int scalars wrap like PyTorch's cast)."""
+    if v is None:
+        return None
+    if is_tensor(v):
+        d = v._data
+        return d if d.dtype == dt else d.astype(dt)
+    v = py_scalar(v)
+    if v.__class__ is int and dt.kind in "iu":
+        return _fit_int(dt, v)
+    return v
+
+
+def _clamp_np(a, lo, hi):
+    dt = result_np_dtype(a, lo, hi)
+    x = a._data
+    if dt.kind == "b":
+        raise _not_implemented("clamp_scalar_cpu" if not (is_tensor(lo) or is_tensor(hi)) else "clamp_cpu", x.dtype)
+    if x.dtype != dt:
+        x = x.astype(dt)
+    out = x
+    try:
+        if lo is not None:
+            out = np.maximum(out, _bound(lo, dt))
+        if hi is not None:
+            out = np.minimum(out, _bound(hi, dt))
+    except ValueError:
+        _check_broadcast(a, *[b for b in (lo, hi) if b is not None])
+        raise
+    if out is x:
+        out = x.copy()
+    return out.astype(dt, copy=False)
+
+
+class Clamp(Op):
+    """``clamp`` with number bounds (ClampBackward1); the grad passes where ``min <= x <= max``."""
+    node_name = "ClampBackward1"
+    check_inputs = staticmethod(lambda needs: [0])
+
+    @staticmethod
+    def forward(ctx, a, min=None, max=None):
+        if min is None and max is None:
+            raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        ctx.bounds = (min, max)
+        return _clamp_np(a, min, max)
+
+    @staticmethod
+    def backward(ctx, g):
+        a = ctx.inputs[0]
+        lo, hi = ctx.bounds
+        m = None
+        if lo is not None:
+            m = a >= lo
+        if hi is not None:
+            m = (a <= hi) if m is None else m & (a <= hi)
+        return _ew.where(m, g, zeros_scalar(g))
+
+
+class ClampMin(Clamp):
+    node_name = "ClampMinBackward0"
+
+
+class ClampMax(Clamp):
+    node_name = "ClampMaxBackward0"
+
+
+class ClampT(Op):
+    """``clamp`` with tensor bounds (ClampBackward0); the bounds get the grad where they are the result."""
+    node_name = "ClampBackward0"
+    check_inputs = staticmethod(lambda needs: [0, 1, 2])
+
+    @staticmethod
+    def forward(ctx, a, min=None, max=None):
+        if min is None and max is None:
+            raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        return _clamp_np(a, min, max)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, lo, hi = ctx.inputs
+        z = zeros_scalar(g)
+        n = ctx.needs_input_grad
+        ga = glo = ghi = None
+        if lo is not None and hi is not None:
+            ga = _ew.where((a >= lo) & (a <= hi), g, z)
+            if n[1]:
+                glo = _ew.where((a < lo) & (lo < hi), g, z)
+            if n[2]:
+                ghi = _ew.where((a > hi) | (hi < lo), g, z)
+        elif lo is not None:
+            ga = _ew.where(a >= lo, g, z)
+            glo = _ew.where(a < lo, g, z) if n[1] else None
+        else:
+            ga = _ew.where(a <= hi, g, z)
+            ghi = _ew.where(a > hi, g, z) if n[2] else None
+        return ga, glo, ghi
+
+
+class ClampMinT(ClampT):
+    node_name = "ClampMinBackward1"
+
+
+class ClampMaxT(ClampT):
+    node_name = "ClampMaxBackward1"
+
+
+def _clamp_args_error(name, lo, hi):
+    def tn(v):
+        return "NoneType" if v is None else ("Tensor" if is_tensor(v) else type(v).__name__)
+    raise TypeError(f"{name}() received an invalid combination of arguments - got (Tensor, {tn(lo)}, {tn(hi)})")
