@@ -218,6 +218,36 @@ class Function(metaclass=_FunctionMeta):
         return cls.forward(_NOCTX, *args, **kwargs)
 
 
+def attach(cls, args, out):
+    """Record ``cls``'s node for a forward a fast path already computed (``out``, one float array).
+
+    Only for ops whose backward needs nothing from forward but the inputs (ember.ops._fast's
+    arithmetic); everything else goes through ``_record``, which runs forward with the node as ctx.
+    """
+    ctx = _new(cls._node_cls)
+    d = ctx.__dict__
+    edges = []
+    for a in args:
+        if a._requires_grad:
+            fn = a._grad_fn
+            edges.append((fn, a._output_nr) if fn is not None else (_accumulator(a), 0))
+        else:
+            edges.append(None)
+    d["_edges"] = edges
+    d["inputs"] = args
+    if cls.saves:
+        ci = cls.check_inputs
+        d["_versions"] = [(i, _version(args[i])) for i in (range(len(args)) if ci is None else ci(ctx.needs_input_grad))]
+    t = _new(Tensor)
+    t._data = out
+    t._requires_grad = True
+    t._grad_fn = ctx
+    t._output_nr = 0
+    t._base = None
+    t._vc = 0
+    return t
+
+
 def _record(cls, args, kwargs):
     """Run forward and attach a new node to the outputs (grad mode on, some input requires grad)."""
     ctx = _new(cls._node_cls)

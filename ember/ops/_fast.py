@@ -10,7 +10,7 @@ op's forward and backward. Tests run every op through both paths.
 """
 import numpy as np
 
-from ..autograd.function import _wrap
+from ..autograd.function import _record, _wrap, attach
 from ..tensor import Tensor
 from ..autograd.grad_mode import _state
 from . import elementwise as E
@@ -19,6 +19,7 @@ from . import reduce as R
 from . import shape as S
 
 _nd = np.ndarray
+_NO_KW = {}
 _array = np.array
 _add_reduce = np.add.reduce
 
@@ -37,9 +38,16 @@ def _binary(ufunc, cls, floats_only):
         elif oc is Tensor or (isinstance(other, Tensor)):
             x = self._data
             y = other._data
-            if (x.dtype is not y.dtype or (self._requires_grad or other._requires_grad) and _state.enabled
-                    or floats_only and x.dtype.kind not in "fc"):
+            if x.dtype is not y.dtype or floats_only and x.dtype.kind not in "fc":
                 return cls.apply(self, other)
+            if (self._requires_grad or other._requires_grad) and _state.enabled:
+                if x.dtype.kind != "f":
+                    return _record(cls, (self, other), _NO_KW)
+                try:
+                    r = ufunc(x, y)
+                except (ValueError, TypeError):
+                    return cls.apply(self, other)
+                return attach(cls, (self, other), r if r.__class__ is _nd else _array(r))
             try:
                 r = ufunc(x, y)
             except (ValueError, TypeError):  # broadcast mismatch, bool subtraction: the Function raises torch's error
@@ -82,16 +90,17 @@ rtruediv = _rbinary(np.true_divide, E.Rdiv)
 
 def view(self, *shape):
     x = self._data
-    # NumPy's reshape of a C-contiguous array is a view with PyTorch's strides, provided the innermost
-    # stride is one element (relaxed size-1 strides aside) and no size is below -1 (NumPy takes -2 as -1)
-    if x.flags.c_contiguous and x.ndim and x.strides[-1] == x.itemsize and not (self._requires_grad and _state.enabled):
+    # NumPy's reshape of a C-contiguous array is a view with PyTorch's strides, except where size-1 dims
+    # carry arbitrary ("relaxed") strides; those, grads and unusual sizes take the op
+    if x.flags.c_contiguous and 1 not in x.shape and not (self._requires_grad and _state.enabled):
         try:
             r = x.reshape(*shape)
         except (TypeError, ValueError):
             return S.view(self, *shape)  # the op raises PyTorch's error (or handles dtype views)
-        for s in (shape[0] if len(shape) == 1 and shape[0].__class__ is not int else shape):
-            if s.__class__ is int and s < -1:
-                return S.view(self, *shape)
+        if r.shape != shape:  # -1 or a tuple argument: make sure no size below -1 slipped through NumPy
+            for s in (shape[0] if len(shape) == 1 and shape[0].__class__ is not int else shape):
+                if s.__class__ is int and s < -1:
+                    return S.view(self, *shape)
         t = _wrap(r)
         b = self._base
         t._base = b if b is not None else self
@@ -134,10 +143,26 @@ def getitem(self, key):
     return I.getitem(self, key)
 
 
+_F32, _F64 = np.dtype(np.float32), np.dtype(np.float64)
+_ones = {}
+_empty = np.empty
+
+
 def sum(self, dim=None, keepdim=False, *, dtype=None):
     if dim is None and not keepdim and dtype is None and not (self._requires_grad and _state.enabled):
         x = self._data
         k = x.dtype
-        if k == np.float32 or k == np.float64:
+        if k is _F32 or k is _F64:
+            n = x.size
+            if n <= 4096 and x.flags.c_contiguous:
+                # a dot with ones is ~2x faster than np.add.reduce on small arrays (ARCHITECTURE.md's
+                # "ones @ x" note) and writes straight into a 0-d result
+                key = (n, k.char)
+                o = _ones.get(key)
+                if o is None:
+                    if len(_ones) > 256:
+                        _ones.clear()
+                    o = _ones[key] = np.ones(n, k)
+                return _wrap((x if x.ndim == 1 else x.reshape(n)).dot(o, _empty((), k)))
             return _wrap(_array(_add_reduce(x, None)))
     return R.sum(self, dim, keepdim, dtype=dtype)
