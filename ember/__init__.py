@@ -46,6 +46,7 @@ from ._legacy import (  # noqa: E402,F401
 from .random import (  # noqa: E402,F401
     Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state)
 from . import linalg, nn  # noqa: E402,F401
+from .ops._parallel import get_num_threads, set_num_threads  # noqa: E402,F401
 from ._tensor_str import set_printoptions, get_printoptions, printoptions  # noqa: E402,F401
 
 __version__ = "0.1.0"

@@ -5,6 +5,7 @@ import numpy as np
 
 from .. import dtypes as D
 from ._util import is_tensor, py_scalar, result_np_dtype
+from ._parallel import _MIN_ELEMENTS, elementwise
 from .elementwise import Op, _check_broadcast, _fit_int, _fl, _not_implemented, zeros_scalar
 from . import elementwise as _ew  # public wrappers, looked up at call time
 
@@ -17,15 +18,14 @@ def _unary(name, node, fwd, bwd, uses="input", floating=True, check=None):
     ``check(array)`` raises PyTorch's error for dtypes the op does not support.
     """
 
-    if check is None:
-        def forward(ctx, a):
-            x = a._data
-            return fwd(_fl(x) if floating else x)
-    else:
-        def forward(ctx, a):
-            x = a._data
+    def forward(ctx, a):
+        x = a._data
+        if check is not None:
             check(x)
-            return fwd(_fl(x) if floating else x)
+        if floating:
+            x = _fl(x)
+        # large inputs run on several cores (NOTE [ threads ] in _parallel.py)
+        return fwd(x) if x.size < _MIN_ELEMENTS else elementwise(fwd, x)
 
     if uses == "output":
         def backward(ctx, g):
