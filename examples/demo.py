@@ -13,7 +13,7 @@ for t in range(500):
     y_pred = x.mm(w1).clamp(min=0).mm(w2)
     loss = (y_pred - y).pow(2).sum()
     if t % 50 == 0 or t == 499:
-        print(f"step {t:3d}  loss {loss.item():.2f}")
+        print(f"step {t:3d}  loss {loss.item():.4g}")
     loss.backward()
     with torch.no_grad():
         w1 -= learning_rate * w1.grad
