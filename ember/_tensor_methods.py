@@ -140,6 +140,7 @@ Tensor.__mul__ = Tensor.__rmul__ = _fast.mul
 Tensor.__truediv__ = _fast.truediv
 Tensor.__rtruediv__ = _fast.rtruediv
 Tensor.view = _fast.view
+Tensor.reshape = _fast.reshape
 Tensor.__getitem__ = _fast.getitem
 Tensor.sum = _fast.sum
 

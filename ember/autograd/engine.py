@@ -32,20 +32,20 @@ def _sum_to(g, shape):
 
 
 def _topo_counts(roots):
-    """Number of incoming edges for every node reachable from ``roots``."""
+    """Number of incoming edges for every node reachable from ``roots`` (the dict doubles as 'seen')."""
     deps = {}
     stack = list(roots)
-    seen = set(id(r) for r in roots)
     while stack:
         node = stack.pop()
         for e in node._edges:
-            if e is None:
-                continue
-            nxt = e[0]
-            deps[nxt] = deps.get(nxt, 0) + 1
-            if id(nxt) not in seen:
-                seen.add(id(nxt))
-                stack.append(nxt)
+            if e is not None:
+                nxt = e[0]
+                c = deps.get(nxt)
+                if c is None:
+                    deps[nxt] = 1
+                    stack.append(nxt)
+                else:
+                    deps[nxt] = c + 1
     return deps
 
 
@@ -106,11 +106,15 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                 nxt, nr = e
                 g = in_grads[i] if i < n_in else None
                 if g is not None:
-                    ref = inp._data if inputs_ is not None else shapes[i]
-                    if g._data.shape != ref.shape:
-                        g = _sum_to(g, ref.shape)
-                    if g._data.dtype != ref.dtype:
-                        g = g.to(F._dtype_of(ref.dtype))
+                    if inputs_ is not None:
+                        ref = inp._data
+                        shape, dtype = ref.shape, ref.dtype
+                    else:
+                        shape, dtype = shapes[i]
+                    if g._data.shape != shape:
+                        g = _sum_to(g, shape)
+                    if g._data.dtype != dtype:
+                        g = g.to(F._dtype_of(dtype))
                     b = buffers.get(nxt)
                     if b is None:
                         buffers[nxt] = {nr: g}
@@ -126,15 +130,6 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
     finally:
         _state.enabled = prev
     return results
-
-
-class _Meta:
-    """Shape and dtype of a released node's input (what routing its grads needs)."""
-
-    __slots__ = ("shape", "dtype")
-
-    def __init__(self, arr):
-        self.shape, self.dtype = arr.shape, arr.dtype
 
 
 def _call_node(node, grads):
@@ -182,7 +177,7 @@ def _release(node, arrays):
     d = node.__dict__
     d["_released"] = True
     if node.inputs is not None:
-        d["_in_shapes"] = [None if a is None else _Meta(a) for a in arrays]
+        d["_in_shapes"] = [None if a is None else (a.shape, a.dtype) for a in arrays]
         node.inputs = None
     d.pop("_saved", None)
     d["_out"] = None

@@ -108,6 +108,25 @@ def view(self, *shape):
     return S.view(self, *shape)
 
 
+def reshape(self, *shape):
+    """``reshape`` of a C-contiguous tensor is a ``view``; everything else takes the op."""
+    x = self._data
+    if x.flags.c_contiguous and 1 not in x.shape and not (self._requires_grad and _state.enabled):
+        try:
+            r = x.reshape(*shape)
+        except (TypeError, ValueError):
+            return S.reshape(self, *shape)
+        if r.shape != shape:
+            for s in (shape[0] if len(shape) == 1 and shape[0].__class__ is not int else shape):
+                if s.__class__ is int and s < -1:
+                    return S.reshape(self, *shape)
+        t = _wrap(r)
+        b = self._base
+        t._base = b if b is not None else self
+        return t
+    return S.reshape(self, *shape)
+
+
 def _basic_key(key):
     """True when ``key`` is an int, a slice with a positive step, or a tuple of those."""
     kc = key.__class__

@@ -583,7 +583,10 @@ class Where(Op):
         if c.dtype.kind != "b":
             raise RuntimeError("where expected condition to be a boolean tensor, but got a tensor with dtype "
                                f"{_type_name(c.dtype)}")
-        dt = result_np_dtype(a, b)
+        if a.__class__ is b.__class__ and is_tensor(a) and a._data.dtype is b._data.dtype:
+            dt = a._data.dtype  # the common case (relu's and clamp's backward): no promotion to work out
+        else:
+            dt = result_np_dtype(a, b)
         x = a._data if is_tensor(a) else a
         y = b._data if is_tensor(b) else b
         try:

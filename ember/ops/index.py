@@ -556,7 +556,7 @@ def _check_value_shape(vt, target, adv):
         return
     stripped = _strip1(vs)
     if adv is None:
-        _expand_geometry(stripped, (0,) * len(stripped), target, vt.type())  # PyTorch's expand errors
+        _expand_geometry(stripped, (0,) * len(stripped), target, vt)  # PyTorch's expand errors
         return
     ok = len(stripped) <= len(target) and builtins.all(
         s == 1 or s == t for s, t in zip(reversed(stripped), reversed(target)))

@@ -45,6 +45,8 @@ def _restore(g, shape, axes, keepdim):
 
 def _expand_back(g, shape, axes, keepdim):
     """Broadcast a reduced grad back to ``shape``."""
+    if g.ndim == 0:
+        return g.expand(shape)  # a full reduction: a 0-dim grad broadcasts directly (no reshape)
     return _restore(g, shape, axes, keepdim).expand(shape)
 
 

@@ -405,11 +405,11 @@ def unsqueeze(a, dim):
     return _as_view(Unsqueeze.apply(a, dim=norm_dim(dim, a._data.ndim + 1)), a)
 
 
-def _expand_geometry(shp, st, sizes, type_name):
+def _expand_geometry(shp, st, sizes, tensor):
     """PyTorch's ``inferExpandGeometry``: the expanded shape and (byte) strides; its errors."""
     n, m = len(sizes), len(shp)
     if n < m:
-        raise RuntimeError(f"expand({type_name}{{{list(shp)}}}, size={list(sizes)}): the number of sizes provided "
+        raise RuntimeError(f"expand({tensor.type()}{{{list(shp)}}}, size={list(sizes)}): the number of sizes provided "
                            f"({n}) must be greater or equal to the number of dimensions in the tensor ({m})")
     out_shape = [0] * n
     out_st = [0] * n
@@ -457,7 +457,7 @@ class Expand(Op):
 
 def expand(a, *sizes):
     x = a._data
-    shape, strides = _expand_geometry(x.shape, x.strides, _shape_arg(sizes, "expand"), a.type())
+    shape, strides = _expand_geometry(x.shape, x.strides, _shape_arg(sizes, "expand"), a)
     return _as_view(Expand.apply(a, shape=shape, strides=strides), a)
 
 
