@@ -33,7 +33,7 @@ def _sum_to(g, shape):
 
 def _topo_counts(roots):
     """Number of incoming edges for every node reachable from ``roots`` (the dict doubles as 'seen')."""
-    deps = {}
+    deps = dict.fromkeys(roots, 0)  # roots count as seen: a root reached from another is not walked twice
     stack = list(roots)
     while stack:
         node = stack.pop()

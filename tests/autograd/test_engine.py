@@ -378,3 +378,14 @@ def test_node_reached_by_no_grad_is_skipped():
 def test_backward_through_max_dim_indices_unused():
     check(lambda lib, x: x.max(1).values * 2, randn(3, 4))
     check(lambda lib, x: lib.sort(x, 1)[0][:, :2].sum(), randn(3, 4))
+
+
+def test_backward_from_two_roots_one_reachable_from_the_other():
+    def f(lib):
+        x = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        y = x * 2
+        z = y * y
+        lib.autograd.backward([z.sum(), y.sum()])
+        return x.grad
+    e, t = both(f)
+    np.testing.assert_allclose(e, t)
