@@ -293,46 +293,50 @@ class RFloorDivide(FloorDivide):
         return _floor_div_np(_num_as(y, x.dtype), x, b, a)
 
 
-def _remainder_np(x, y, a, b):
-    k = x.dtype.kind
-    if k == "b":
-        raise _not_implemented("remainder_cpu", x.dtype)
-    if k in "iu":
-        _check_int_zero(y)
-    try:
-        return np.remainder(x, y)
-    except (ValueError, OverflowError) as e:
-        return _retry(np.remainder, a, b, x, y, e)
+def _modulo(name, ufunc, rounding):
+    """``remainder``/``fmod``: the NumPy kernel and the op pair (number other: Backward0, tensor: Backward1).
 
+    They differ only in how the quotient rounds (floor / trunc), which also gives the other's grad.
+    """
+    kernel = f"{ufunc.__name__}_cpu"
 
-class Remainder(Op):
-    """``a % number`` (RemainderBackward0)."""
-    node_name = "RemainderBackward0"
-    saves = False
+    def compute(x, y, a, b):
+        k = x.dtype.kind
+        if k == "b":
+            raise _not_implemented(kernel, x.dtype)
+        if k in "iu":
+            _check_int_zero(y)
+        try:
+            return ufunc(x, y)
+        except (ValueError, OverflowError) as e:
+            return _retry(ufunc, a, b, x, y, e)
 
-    @staticmethod
     def forward(ctx, a, b):
         x, y = operands(a, b)
-        return _remainder_np(x, y, a, b)
+        return compute(x, y, a, b)
 
-    @staticmethod
-    def backward(ctx, g):
-        return g, None
+    class ByNumber(Op):
+        node_name = f"{name}Backward0"
+        saves = False
+
+        @staticmethod
+        def backward(ctx, g):
+            return g, None
+
+    class ByTensor(Op):
+        node_name = f"{name}Backward1"
+
+        @staticmethod
+        def backward(ctx, g):
+            a, b = ctx.inputs
+            return g, (-g * a.div(b, rounding_mode=rounding) if ctx.needs_input_grad[1] else None)
+
+    ByNumber.forward = ByTensor.forward = staticmethod(forward)
+    return ByNumber, ByTensor, compute
 
 
-class RemainderT(Op):
-    """``a % b`` for tensors (RemainderBackward1)."""
-    node_name = "RemainderBackward1"
-
-    @staticmethod
-    def forward(ctx, a, b):
-        x, y = operands(a, b)
-        return _remainder_np(x, y, a, b)
-
-    @staticmethod
-    def backward(ctx, g):
-        a, b = ctx.inputs
-        return g, (-g * a.div(b, rounding_mode="floor") if ctx.needs_input_grad[1] else None)
+Remainder, RemainderT, _remainder_np = _modulo("Remainder", np.remainder, "floor")
+Fmod, FmodT, _fmod_np = _modulo("Fmod", np.fmod, "trunc")
 
 
 class RRemainder(Op):
@@ -353,44 +357,6 @@ for _c in (FloorDivide, RFloorDivide, RRemainder):
     _c._node_cls.name = lambda self: "torch::autograd::NotImplemented"
 
 
-def _fmod_np(x, y, a, b):
-    k = x.dtype.kind
-    if k == "b":
-        raise _not_implemented("fmod_cpu", x.dtype)
-    if k in "iu":
-        _check_int_zero(y)
-    try:
-        return np.fmod(x, y)
-    except (ValueError, OverflowError) as e:
-        return _retry(np.fmod, a, b, x, y, e)
-
-
-class Fmod(Op):
-    node_name = "FmodBackward0"
-    saves = False
-
-    @staticmethod
-    def forward(ctx, a, b):
-        x, y = operands(a, b)
-        return _fmod_np(x, y, a, b)
-
-    @staticmethod
-    def backward(ctx, g):
-        return g, None
-
-
-class FmodT(Op):
-    node_name = "FmodBackward1"
-
-    @staticmethod
-    def forward(ctx, a, b):
-        x, y = operands(a, b)
-        return _fmod_np(x, y, a, b)
-
-    @staticmethod
-    def backward(ctx, g):
-        a, b = ctx.inputs
-        return g, (-g * a.div(b, rounding_mode="trunc") if ctx.needs_input_grad[1] else None)
 
 
 _NEG_POW = "Integers to negative integer powers are not allowed."
