@@ -131,6 +131,18 @@ def check_raises(fn, *inputs, match_message=False):
     return e_exc.value, t_exc.value
 
 
+def check_or_raises(fn, *inputs, **kw):
+    """``check`` where torch succeeds, ``check_raises`` where torch raises (the same class from ember)."""
+    t_in = [torch.from_numpy(x.copy()) if isinstance(x, np.ndarray) else x for x in inputs]
+    try:
+        fn(torch, *t_in)
+    except Exception:
+        check_raises(fn, *inputs)
+        return "raises"
+    check(fn, *inputs, **kw)
+    return "ok"
+
+
 def check_gradcheck(fn, *arrays, **kw):
     """ember's float64 finite-difference check of ``fn(*tensors)``'s backward."""
     ts = [ember.from_numpy(np.asarray(a, dtype=np.float64).copy()).requires_grad_() if isinstance(a, np.ndarray)
