@@ -218,6 +218,18 @@ class Function(metaclass=_FunctionMeta):
         return cls.forward(_NOCTX, *args, **kwargs)
 
 
+def _edges(args):
+    """Where each input's grad goes: (its grad_fn, output index), its leaf's AccumulateGrad, or None."""
+    edges = []
+    for a in args:
+        if isinstance(a, Tensor) and a._requires_grad:
+            fn = a._grad_fn
+            edges.append((fn, a._output_nr) if fn is not None else (_accumulator(a), 0))
+        else:
+            edges.append(None)
+    return edges
+
+
 def attach(cls, args, out):
     """Record ``cls``'s node for a forward a fast path already computed (``out``, one float array).
 
@@ -226,14 +238,7 @@ def attach(cls, args, out):
     """
     ctx = _new(cls._node_cls)
     d = ctx.__dict__
-    edges = []
-    for a in args:
-        if a._requires_grad:
-            fn = a._grad_fn
-            edges.append((fn, a._output_nr) if fn is not None else (_accumulator(a), 0))
-        else:
-            edges.append(None)
-    d["_edges"] = edges
+    d["_edges"] = _edges(args)
     d["inputs"] = args
     if cls.saves:
         ci = cls.check_inputs
@@ -252,14 +257,7 @@ def _record(cls, args, kwargs):
     """Run forward and attach a new node to the outputs (grad mode on, some input requires grad)."""
     ctx = _new(cls._node_cls)
     d = ctx.__dict__
-    edges = []
-    for a in args:
-        if isinstance(a, Tensor) and a._requires_grad:
-            fn = a._grad_fn
-            edges.append((fn, a._output_nr) if fn is not None else (_accumulator(a), 0))
-        else:
-            edges.append(None)
-    d["_edges"] = edges
+    d["_edges"] = _edges(args)
     d["inputs"] = args
     if cls._internal:
         out = cls.forward(ctx, *args, **kwargs)

@@ -453,6 +453,16 @@ def _extremum_np(ufunc, a, b):
         raise
 
 
+def _extremum_grads(ctx, g, loses):
+    """maximum/minimum grads: an input gets none where it ``loses`` to the other; ties share the grad
+    evenly, and NaN (unordered) gives the full grad to both, as in PyTorch."""
+    a, b = ctx.inputs
+    h = _ew.where(a == b, g / 2, g)
+    z = zeros_scalar(g)
+    n = ctx.needs_input_grad
+    return (_ew.where(loses(a, b), z, h) if n[0] else None), (_ew.where(loses(b, a), z, h) if n[1] else None)
+
+
 class Maximum(Op):
     node_name = "MaximumBackward0"
 
@@ -462,12 +472,7 @@ class Maximum(Op):
 
     @staticmethod
     def backward(ctx, g):
-        a, b = ctx.inputs
-        # ties share the grad evenly; NaN (unordered) gives the full grad to both, as in PyTorch
-        h = _ew.where(a == b, g / 2, g)
-        z = zeros_scalar(g)
-        n = ctx.needs_input_grad
-        return (_ew.where(a < b, z, h) if n[0] else None), (_ew.where(a > b, z, h) if n[1] else None)
+        return _extremum_grads(ctx, g, lambda u, v: u < v)
 
 
 class Minimum(Op):
@@ -479,11 +484,7 @@ class Minimum(Op):
 
     @staticmethod
     def backward(ctx, g):
-        a, b = ctx.inputs
-        h = _ew.where(a == b, g / 2, g)
-        z = zeros_scalar(g)
-        n = ctx.needs_input_grad
-        return (_ew.where(a > b, z, h) if n[0] else None), (_ew.where(a < b, z, h) if n[1] else None)
+        return _extremum_grads(ctx, g, lambda u, v: u > v)
 
 
 class Fmax(Op):
