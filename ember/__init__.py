@@ -10,7 +10,7 @@ from .device import device  # noqa: E402
 from .dtypes import (  # noqa: E402,F401
     bfloat16, bool, cdouble, cfloat, complex64, complex128, double, dtype, float, float16, float32, float64, half,
     int, int8, int16, int32, int64, long, short, uint8, uint16, uint32, uint64, get_default_dtype, set_default_dtype,
-    promote_types, can_cast)
+    promote_types, can_cast, finfo, iinfo)
 from .tensor import Tensor  # noqa: E402
 from .autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled  # noqa: E402
 from . import autograd, cuda, return_types  # noqa: E402,F401
@@ -32,10 +32,11 @@ from .ops.reduce import (  # noqa: E402,F401
 from .ops.shape import (  # noqa: E402,F401
     atleast_1d, atleast_2d, atleast_3d, broadcast_tensors, broadcast_to, cat, chunk, clone, column_stack, concat,
     concatenate, dstack, flatten, flip, fliplr, flipud, hstack, movedim, moveaxis, narrow,
-    permute, reshape, roll, row_stack, select, split, squeeze, stack, swapaxes,
+    permute, repeat_interleave, reshape, roll, row_stack, select, split, squeeze, stack, swapaxes,
     swapdims, t, tensor_split, tile, transpose, unbind, unflatten, unsqueeze, vstack)
 from .ops.index import (  # noqa: E402,F401
     argsort, argwhere, bincount, bucketize, diag, diag_embed, diagonal, gather, index_add, index_copy, index_fill,
+    index_put, index_put_,
     index_select, kthvalue, masked_fill, masked_scatter, masked_select, median, msort, nonzero, scatter, scatter_add,
     scatter_reduce, searchsorted, sort, take, take_along_dim, topk, trace, tril, triu, unique, unique_consecutive)
 from .ops.linalg import (  # noqa: E402,F401
@@ -50,6 +51,16 @@ from .ops._parallel import get_num_threads, set_num_threads  # noqa: E402,F401
 from ._tensor_str import set_printoptions, get_printoptions, printoptions  # noqa: E402,F401
 
 __version__ = "0.1.0"
+
+from ._tensor_methods import NUMPY_KWARG_FNS as _NPK, numpy_kwargs as _numpy_kwargs  # noqa: E402
+for _name in _NPK + ["sum"]:
+    globals()[_name] = _numpy_kwargs(globals()[_name])
+del _name, _NPK
+
+# public classes print as PyTorch's do (``<class 'torch.Tensor'>``): ``<class 'ember.Tensor'>``
+for _cls in (Tensor, Size, dtype, device):
+    _cls.__module__ = "ember"
+del _cls
 
 
 def is_tensor(obj):

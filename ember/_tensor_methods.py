@@ -26,10 +26,12 @@ _METHODS = {
           count_nonzero cumsum cumprod cummax cummin softmax log_softmax""",
     S: """view view_as reshape reshape_as flatten unflatten transpose swapaxes swapdims t permute movedim moveaxis
           squeeze unsqueeze expand expand_as broadcast_to narrow select unbind split chunk tensor_split repeat tile
+          repeat_interleave unfold
           flip fliplr flipud roll clone contiguous""",
     I: """index_select index_add index_fill index_copy gather scatter scatter_add scatter_reduce masked_fill
-          masked_select masked_scatter take take_along_dim nonzero argwhere sort argsort topk kthvalue median msort
-          unique unique_consecutive bincount tril triu diag diagonal diag_embed trace""",
+          masked_select masked_scatter index_put index_put_ take take_along_dim nonzero argwhere sort argsort
+          topk kthvalue median msort unique unique_consecutive bincount tril triu diag diagonal diag_embed
+          trace""",
     L: "mm bmm matmul dot mv outer ger addmm addmv baddbmm addbmm kron inner inverse det vdot",
     C: "bernoulli multinomial",
 }
@@ -143,6 +145,33 @@ Tensor.view = _fast.view
 Tensor.reshape = _fast.reshape
 Tensor.__getitem__ = _fast.getitem
 Tensor.sum = _fast.sum
+
+
+# NumPy spellings: PyTorch's argument parser takes ``axis``/``keepdims`` for ``dim``/``keepdim`` everywhere
+_NP_KW = (("axis", "dim"), ("keepdims", "keepdim"))
+NUMPY_KWARG_FNS = """mean nansum nanmean prod max min argmax argmin amax amin std var all any logsumexp cumsum
+    cumprod softmax log_softmax median count_nonzero squeeze unsqueeze unbind var_mean std_mean sort argsort cat
+    concat concatenate stack""".split()
+
+
+def numpy_kwargs(fn):
+    """``fn`` also accepting ``axis=``/``keepdims=`` (Tensor.sum takes them itself, being a hot path)."""
+    def f(*args, **kwargs):
+        if kwargs:
+            for np_name, name in _NP_KW:
+                if np_name in kwargs:
+                    if name in kwargs:
+                        raise TypeError(f"{fn.__name__}() received an invalid combination of arguments - got both "
+                                        f"'{name}' and its alias '{np_name}'")
+                    kwargs[name] = kwargs.pop(np_name)
+        return fn(*args, **kwargs)
+    f.__name__, f.__qualname__, f.__doc__, f.__wrapped__ = fn.__name__, fn.__qualname__, fn.__doc__, fn
+    return f
+
+
+for _name in NUMPY_KWARG_FNS:
+    if _name in Tensor.__dict__:
+        setattr(Tensor, _name, numpy_kwargs(Tensor.__dict__[_name]))
 
 
 # ============================================================================ in-place fills and copies

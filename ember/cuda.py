@@ -30,9 +30,13 @@ def device_count():
         return 0
 
 
+class CudaUnavailableError(RuntimeError, AssertionError):
+    """No CUDA backend. An AssertionError too, like PyTorch's "Torch not compiled with CUDA enabled"."""
+
+
 def _lazy_init():
     if _cupy() is None:
-        raise RuntimeError(
+        raise CudaUnavailableError(
             "ember was asked for a CUDA device, but the CUDA backend needs CuPy, which is not installed: "
             "install the extra with `pip install ember[cuda]` on a machine with an NVIDIA GPU")
     if not is_available():

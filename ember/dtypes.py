@@ -194,3 +194,60 @@ def result_type_of(dims, zeros, scalars):
 def can_cast(from_, to):
     """Whether PyTorch's in-place/out= casting allows ``from_`` into ``to`` (category may not go down)."""
     return from_._cat <= to._cat
+
+
+def _g(x):
+    """PyTorch's ``%g``-style number in finfo/iinfo reprs (``65504``, ``1.19209e-07``)."""
+    return f"{x:g}"
+
+
+class finfo:
+    """Machine limits of a floating point dtype (``ember.finfo(ember.float32).eps``)."""
+
+    def __init__(self, type=None):
+        type = _default[0] if type is None else type
+        if not (type.is_floating_point or type.is_complex):
+            raise TypeError("torch.finfo() requires a floating point input type. Use torch.iinfo to handle "
+                            "'torch.finfo'")
+        if type.is_complex:
+            type = float32 if type is complex64 else float64
+        if type.name != "bfloat16":
+            info = np.finfo(type.np)
+            self.bits, self.eps = info.bits, builtins.float(info.eps)
+            self.max, self.min = builtins.float(info.max), builtins.float(info.min)
+            self.tiny = self.smallest_normal = builtins.float(info.smallest_normal)
+            self.resolution = 10.0 ** -builtins.int(info.precision)
+        else:  # bfloat16 (without ml-dtypes its NumPy dtype is a stand-in)
+            self.bits, self.eps, self.max = 16, 0.0078125, 3.3895313892515355e+38
+            self.min, self.resolution = -self.max, 0.01
+            self.tiny = self.smallest_normal = 1.1754943508222875e-38
+        self.dtype = type.name
+
+    def __eq__(self, other):
+        return isinstance(other, finfo) and self.dtype == other.dtype
+
+    def __hash__(self):
+        return hash(self.dtype)
+
+    def __repr__(self):
+        return (f"finfo(resolution={_g(self.resolution)}, min={_g(self.min)}, max={_g(self.max)}, eps={_g(self.eps)}, "
+                f"smallest_normal={_g(self.smallest_normal)}, tiny={_g(self.tiny)}, dtype={self.dtype})")
+
+
+class iinfo:
+    """Machine limits of an integer dtype (``ember.iinfo(ember.int32).max``)."""
+
+    def __init__(self, type):
+        if type.is_floating_point or type.is_complex or type is bool:
+            raise TypeError("torch.iinfo() requires an integer input type. Use torch.finfo to handle 'torch.iinfo'")
+        info = np.iinfo(type.np)
+        self.bits, self.max, self.min, self.dtype = info.bits, builtins.int(info.max), builtins.int(info.min), type.name
+
+    def __eq__(self, other):
+        return isinstance(other, iinfo) and self.dtype == other.dtype
+
+    def __hash__(self):
+        return hash(self.dtype)
+
+    def __repr__(self):
+        return f"iinfo(min={_g(builtins.float(self.min))}, max={_g(builtins.float(self.max))}, dtype={self.dtype})"

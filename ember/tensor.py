@@ -15,6 +15,7 @@ from ._size import Size
 from .autograd import function as _F
 from .autograd.grad_mode import _state
 from .device import CPU, as_device, check_cpu
+from .utils import hooks as _hooks
 
 # Attributes most tensors never set; read through __getattr__ so creating a
 # tensor stores only five slots (the op hot path).
@@ -256,6 +257,7 @@ class Tensor:
             t = ref()
             if t is not None:
                 t._grad = g.detach().clone() if t._grad is None else t._grad + g
+        hook._retains = True  # runs after this tensor's other hooks (_hooks.insert_before_retain)
         node.__dict__.setdefault("_tensor_hooks", {}).setdefault(nr, []).append(hook)
 
     @property
@@ -274,8 +276,9 @@ class Tensor:
             self._hooks[h.id] = hook
             return h
         lst = self._grad_fn.__dict__.setdefault("_tensor_hooks", {}).setdefault(self._output_nr, [])
-        lst.append(hook)
-        return _ListHandle(lst, hook)
+        _hooks.insert_before_retain(lst, hook)
+        from .utils.hooks import ListHandle
+        return ListHandle(lst, hook)
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Compute the grad of this tensor w.r.t. graph leaves, accumulating into their ``.grad``."""
@@ -319,15 +322,21 @@ class Tensor:
 
     def __float__(self):
         if self._data.size != 1:
-            raise TypeError("only one element tensors can be converted to Python scalars")
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        if self._requires_grad:
+            _hooks.warn_scalar_once()
         return float(self._data.reshape(()))
 
     def __int__(self):
         if self._data.size != 1:
-            raise TypeError("only one element tensors can be converted to Python scalars")
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return int(self._data.reshape(()))
 
     def __complex__(self):
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        if self._requires_grad:
+            _hooks.warn_scalar_once()
         return complex(self._data.reshape(()))
 
     def __index__(self):
@@ -720,6 +729,7 @@ class Tensor:
         b = self._base
         return (b if b is not None else self)._vc
 
+
 def _as_operand(x, like):
     from .ops.creation import tensor
     if isinstance(x, Tensor):
@@ -742,23 +752,6 @@ def _rebuild(arr, requires_grad):
     t = _F._wrap(arr)
     t._requires_grad = requires_grad
     return t
-
-
-class _ListHandle:
-    """Removes a hook from the list it was appended to."""
-
-    def __init__(self, lst, hook):
-        self._lst, self._hook = lst, hook
-
-    def remove(self):
-        if self._hook in self._lst:
-            self._lst.remove(self._hook)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.remove()
 
 
 class _Storage:

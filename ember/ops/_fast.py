@@ -167,8 +167,8 @@ _ones = {}
 _empty = np.empty
 
 
-def sum(self, dim=None, keepdim=False, *, dtype=None):
-    if dim is None and not keepdim and dtype is None and not (self._requires_grad and _state.enabled):
+def sum(self, dim=None, keepdim=False, *, dtype=None, axis=None):
+    if dim is None is axis and not keepdim and dtype is None and not (self._requires_grad and _state.enabled):
         x = self._data
         k = x.dtype
         if k is _F32 or k is _F64:
@@ -184,4 +184,12 @@ def sum(self, dim=None, keepdim=False, *, dtype=None):
                     o = _ones[key] = np.ones(n, k)
                 return _wrap((x if x.ndim == 1 else x.reshape(n)).dot(o, _empty((), k)))
             return _wrap(_array(_add_reduce(x, None)))
+    if axis is not None:  # NumPy's spelling, as PyTorch's argument parser accepts
+        return _sum_axis(self, dim, keepdim, dtype, axis)
     return R.sum(self, dim, keepdim, dtype=dtype)
+
+
+def _sum_axis(self, dim, keepdim, dtype, axis):
+    if dim is not None:
+        raise TypeError("sum() received an invalid combination of arguments - got both 'dim' and its alias 'axis'")
+    return R.sum(self, axis, keepdim, dtype=dtype)

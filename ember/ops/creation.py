@@ -168,14 +168,19 @@ def _infer(data, sizes):
         if _is_seq(x):
             raise TypeError(f"'{type(x).__name__}' object cannot be interpreted as an integer")
         if is_tensor(x):
-            if x.numel() != 1:
-                raise TypeError("only integer tensors of a single element can be converted to an index")
+            if x.numel() != 1:  # PyTorch converts it as an index (integer dtypes) or as a float
+                if x._data.dtype.kind in "iub":
+                    raise TypeError("only integer tensors of a single element can be converted to an index")
+                raise ValueError("only one element tensors can be converted to Python scalars")
             state["tensor"] = True
         elif isinstance(x, np.ndarray) and x.ndim:
             raise TypeError("only integer scalar arrays can be converted to a scalar index")
         add(_scalar_dtype(x))
 
     def rec(x, dim):
+        if is_tensor(x):  # a tensor above the last level is read as nested sequences
+            state["tensor"] = True
+            x = x._data
         if isinstance(x, np.ndarray):
             if tuple(x.shape) != tuple(sizes[dim:]):
                 got = x.shape[0] if x.ndim else 0
@@ -205,11 +210,11 @@ def _infer(data, sizes):
     return state["dt"] or D.get_default_dtype(), state["tensor"]
 
 
-def _detensor(x):
+def _detensor(x, depth, last):
     if is_tensor(x):
-        return x._data.reshape(())
+        return x._data.reshape(()) if depth == last else x._data
     if isinstance(x, (list, tuple, builtins.range)):
-        return [_detensor(e) for e in x]
+        return [_detensor(e, depth + 1, last) for e in x]
     return x
 
 
@@ -230,7 +235,7 @@ def _from_python(data, dtype):
     sizes = _sizes_of(data)
     inferred, has_tensor = _infer(data, sizes)
     if has_tensor:
-        data = _detensor(data)
+        data = _detensor(data, 0, len(sizes))
     target = dtype or inferred
     tnp = target.np
     ikind = "c" if inferred.is_complex else "f" if inferred.is_floating_point else "b" if inferred is D.bool else "i"

@@ -796,4 +796,5 @@ from .sort import (  # noqa: E402,F401
 
 # moved to scatter.py; re-exported so callers keep one import path
 from .scatter import (  # noqa: E402,F401
-    Gather, IndexAdd, IndexCopy, IndexFill, IndexFillValue, IndexSelect, MaskedFill, MaskedFillValue, MaskedScatter, MaskedSelect, Scatter, ScatterAdd, ScatterReduce, ScatterValue, Take, argwhere, gather, index_add, index_copy, index_fill, index_select, masked_fill, masked_scatter, masked_select, nonzero, scatter, scatter_add, scatter_reduce, take, take_along_dim)
+    Gather, IndexAdd, IndexCopy, IndexFill, IndexFillValue, IndexSelect, MaskedFill, MaskedFillValue, MaskedScatter, MaskedSelect, Scatter, ScatterAdd, ScatterReduce, ScatterValue, Take, argwhere, gather, index_add, index_copy, index_fill, index_put, index_put_,
+    index_select, masked_fill, masked_scatter, masked_select, nonzero, scatter, scatter_add, scatter_reduce, take, take_along_dim)

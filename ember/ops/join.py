@@ -324,3 +324,38 @@ def contiguous(a, memory_format=None):
     if a._data.flags.c_contiguous:
         return a
     return Clone.apply(a, memory_format="contiguous")
+
+
+def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
+    """Each element (slice along ``dim``) repeated; ``repeat_interleave(repeats)`` gives the index form."""
+    from .creation import tensor as _tensor
+    if repeats is None:  # torch.repeat_interleave(repeats): arange(len(repeats)) repeated
+        r = input._data
+        if r.ndim > 1 or r.dtype.kind not in "iu":
+            raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
+        if (r < 0).any():
+            raise RuntimeError("repeats can not be negative")
+        return _wrap(np.repeat(np.arange(r.size, dtype=np.int64), r.reshape(-1)))
+    x = input.flatten() if dim is None else input
+    d = 0 if dim is None else norm_dim(dim, max(x._data.ndim, 1))
+    if x._data.ndim == 0:
+        x = x.reshape(1)
+    size = x._data.shape[d]
+    if not is_tensor(repeats):
+        if repeats < 0:
+            raise RuntimeError("repeats can not be negative")
+        shp = list(x._data.shape)
+        e = unsqueeze(x, d + 1).expand(*shp[:d + 1], int(repeats), *shp[d + 1:])
+        return e.contiguous().flatten(d, d + 1)
+    r = repeats._data
+    if r.dtype.kind not in "iu":
+        raise RuntimeError("repeats has to be Long tensor")
+    if r.ndim > 1:
+        raise RuntimeError("repeats must be 0-dim or 1-dim tensor")
+    if r.ndim == 0 or r.size == 1:
+        r = np.full(size, int(r.reshape(-1)[0]), np.int64)
+    if r.size != size:
+        raise RuntimeError("repeats must have the same size as input along dim")
+    if (r < 0).any():
+        raise RuntimeError("repeats can not be negative")
+    return x.index_select(d, _tensor(np.repeat(np.arange(size, dtype=np.int64), r)))

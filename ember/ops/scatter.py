@@ -567,8 +567,8 @@ class MaskedSelect(Op):
         x = a._data
         shape = np.broadcast_shapes(x.shape, mask.shape)
         ctx.shape = shape
-        ctx.mask = np.broadcast_to(mask, shape)
-        return np.broadcast_to(x, shape)[ctx.mask]
+        ctx.mask = m = np.broadcast_to(mask, shape)
+        return np.broadcast_to(x, shape)[m]
 
     @staticmethod
     def backward(ctx, g):
@@ -591,9 +591,9 @@ class MaskedScatter(Op):
         x = a._data
         shape = np.broadcast_shapes(x.shape, mask.shape)
         m = np.broadcast_to(mask, shape)
-        ctx.mask, ctx.n = m, int(m.sum())
+        ctx.mask, ctx.n = m, n = m, int(m.sum())
         out = np.array(np.broadcast_to(x, shape), copy=True)
-        out[m] = source._data.reshape(-1)[:ctx.n]
+        out[m] = source._data.reshape(-1)[:n]
         return out
 
     @staticmethod
@@ -687,3 +687,23 @@ def nonzero(input, *, as_tuple=False):
 
 def argwhere(input):
     return nonzero(input)
+
+
+def index_put_(input, indices, values, accumulate=False):
+    """``input[indices] = values`` (``+=`` with repeated indices adding up when ``accumulate``)."""
+    if not isinstance(indices, (tuple, list)):
+        raise TypeError(f"index_put_(): argument 'indices' must be tuple of Tensors, not {type(indices).__name__}")
+    key = tuple(indices)
+    if not is_tensor(values):
+        raise TypeError(f"index_put_(): argument 'values' must be Tensor, not {type(values).__name__}")
+    if not accumulate:
+        input[key] = values
+        return input
+    adv = tuple(i._data if is_tensor(i) else np.asarray(i) for i in key)
+    shape = input._data[adv].shape
+    v = values.to(input.dtype).expand(shape)
+    return input.add_(IndexAdd_.apply(v, shape=input._data.shape, key=(Ellipsis,), adv=adv))
+
+
+def index_put(input, indices, values, accumulate=False):
+    return index_put_(input.clone(), indices, values, accumulate)

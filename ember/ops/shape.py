@@ -671,6 +671,60 @@ def tensor_split(a, indices_or_sections, dim=0):
     return tuple(_as_view(Slice.apply(a, key=_slice_key(d, slice(s, e))), a) for s, e in bounds)
 
 
+class Unfold(Op):
+    """``unfold(dim, size, step)``: a strided view of every window along ``dim`` (windows as a new last dim)."""
+    node_name = "UnfoldBackward0"
+    saves = False
+
+    @staticmethod
+    def forward(ctx, a, dim, size, step):
+        x = a._data
+        ctx.shape, ctx.dim, ctx.size, ctx.step = x.shape, dim, size, step
+        if x.ndim == 0:
+            return x.reshape(1)
+        n = (x.shape[dim] - size) // step + 1
+        shape = x.shape[:dim] + (n,) + x.shape[dim + 1:] + (size,)
+        st = x.strides[:dim] + (x.strides[dim] * step,) + x.strides[dim + 1:] + (x.strides[dim],)
+        return as_strided(x, shape, st, writeable=x.flags.writeable)
+
+    @staticmethod
+    def backward(ctx, g):
+        return UnfoldGrad.apply(g, shape=ctx.shape, dim=ctx.dim, size=ctx.size, step=ctx.step)
+
+
+class UnfoldGrad(Op):
+    node_name = "UnfoldBackwardBackward0"
+    saves = False
+
+    @staticmethod
+    def forward(ctx, g, shape, dim, size, step):
+        ctx.dim, ctx.size, ctx.step = dim, size, step
+        gd = g._data
+        if not shape:
+            return gd.reshape(())
+        out = np.zeros(shape, gd.dtype)
+        for i in range(gd.shape[dim]):
+            key = (slice(None),) * dim + (slice(i * step, i * step + size),)
+            out[key] += np.moveaxis(np.take(gd, i, axis=dim), -1, dim)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.unfold(ctx.dim, ctx.size, ctx.step)
+
+
+def unfold(a, dimension, size, step):
+    n = a._data.ndim
+    d = norm_dim(dimension, builtins.max(n, 1))
+    length = a._data.shape[d] if n else 1
+    if size > length:
+        raise RuntimeError(f"maximum size for tensor at dimension {d} is {length} but size is {size}")
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
+    return _as_view(Unfold.apply(a, dim=d, size=size, step=step), a)
+
+
 # moved to join.py; re-exported so callers keep one import path
 from .join import (  # noqa: E402,F401
-    Cat, Clone, Flip, Repeat, Roll, Stack, atleast_1d, atleast_2d, atleast_3d, cat, clone, column_stack, concat, concatenate, contiguous, dstack, flip, fliplr, flipud, hstack, repeat, roll, row_stack, stack, tile, vstack)
+    Cat, Clone, Flip, Repeat, Roll, Stack, atleast_1d, atleast_2d, atleast_3d, cat, clone, column_stack, concat, concatenate, contiguous, dstack, flip, fliplr, flipud, hstack, repeat, repeat_interleave, roll, row_stack,
+    stack, tile, vstack)

@@ -43,8 +43,8 @@ class Sort(_SelectValues):
         x = a._data
         ctx.shape, ctx.dim, ctx.keepdim = x.shape, dim, True
         if x.ndim == 0:
-            ctx.idx = np.zeros((), np.int64)
-            return x.copy(), ctx.idx
+            ctx.idx = idx = np.zeros((), np.int64)
+            return x.copy(), idx
         idx = _sort_idx(x, dim, descending).astype(np.int64)
         ctx.idx = idx
         return np.take_along_axis(x, idx, dim), idx
@@ -80,8 +80,8 @@ class Topk(_SelectValues):
         x = a._data
         ctx.shape, ctx.dim, ctx.keepdim = x.shape, dim, True
         if x.ndim == 0:
-            ctx.idx = np.zeros((), np.int64)
-            return x.copy(), ctx.idx
+            ctx.idx = idx = np.zeros((), np.int64)
+            return x.copy(), idx
         idx = np.take(_sort_idx(x, dim, largest), np.arange(k), axis=dim).astype(np.int64)
         ctx.idx = idx
         return np.take_along_axis(x, idx, dim), idx
@@ -106,8 +106,8 @@ class Kthvalue(_SelectValues):
         x = a._data
         ctx.shape, ctx.dim, ctx.keepdim = x.shape, dim, keepdim
         if x.ndim == 0:
-            ctx.idx = np.zeros((), np.int64)
-            return x.copy(), ctx.idx
+            ctx.idx = idx = np.zeros((), np.int64)
+            return x.copy(), idx
         idx = np.take(_sort_idx(x, dim, False), [k - 1], axis=dim).astype(np.int64)
         if propagate_nan and x.dtype.kind in "fc":  # median: any NaN in the slice is the answer (its first one)
             nan = np.isnan(x)

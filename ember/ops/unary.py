@@ -4,6 +4,7 @@ import builtins
 import numpy as np
 
 from .. import dtypes as D
+from ..autograd.grad_mode import _state as _grad_state
 from ._util import is_tensor, py_scalar, result_np_dtype
 from ._parallel import _MIN_ELEMENTS, elementwise
 from .elementwise import Op, _check_broadcast, _fit_int, _fl, _not_implemented, zeros_scalar
@@ -94,7 +95,12 @@ def _square_np(x):
     return np.square(x.astype(np.int64) if x.dtype.kind == "b" else x)
 
 
-Square = _unary("Square", "PowBackward0", _square_np, lambda g, x, o: g * 2 * x, floating=False)
+def _square_bwd(g, x, o):
+    # with create_graph, PyTorch's graph keeps x.pow(1): higher derivatives then still depend on x
+    return g * (2 * x.pow(1)) if _grad_state.enabled else g * 2 * x
+
+
+Square = _unary("Square", "PowBackward0", _square_np, _square_bwd, floating=False)
 
 
 def _sigmoid_np(x):

@@ -1,5 +1,6 @@
 """Removable handles for hooks kept in dicts (tensor hooks, later module hooks)."""
 import itertools
+import warnings
 import weakref
 
 _ids = itertools.count()
@@ -22,6 +23,43 @@ class RemovableHandle:
             e = ref()
             if e is not None and self.id in e:
                 del e[self.id]
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+def insert_before_retain(lst, hook):
+    """Add a tensor hook to a node's list, ahead of any retain_grad hook (PyTorch runs that one last)."""
+    i = len(lst)
+    while i and getattr(lst[i - 1], "_retains", False):
+        i -= 1
+    lst.insert(i, hook)
+
+
+_scalar_warned = []
+
+
+def warn_scalar_once():
+    """float()/complex() of a tensor requiring grad: PyTorch's warning, once per process as TORCH_WARN_ONCE."""
+    if _scalar_warned:
+        return
+    _scalar_warned.append(True)
+    warnings.warn("Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n"
+                  "Consider using tensor.detach() first.", UserWarning, stacklevel=3)
+
+
+class ListHandle:
+    """Removes a hook from the list it was appended to."""
+
+    def __init__(self, lst, hook):
+        self._lst, self._hook = lst, hook
+
+    def remove(self):
+        if self._hook in self._lst:
+            self._lst.remove(self._hook)
 
     def __enter__(self):
         return self
