@@ -1,7 +1,11 @@
 """ember: a deep-learning framework on NumPy that speaks PyTorch's API (``import ember as torch``)."""
+import builtins as _builtins
+
 import numpy as _np
 
 # PyTorch computes 1/0, log(0), overflow silently (inf/nan); NumPy would warn on every such op.
+# NOTE: this sets NumPy's process-wide error state. A filter scoped to ember's modules loses to
+# any ``warnings.simplefilter("always")`` in user code, and np.errstate per op costs ~1 us.
 _np.seterr(all="ignore")
 
 from . import dtypes as _dtypes  # noqa: E402
@@ -80,7 +84,7 @@ def is_nonzero(input):
     if input.numel() != 1:
         raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous" if input.numel() > 1
                            else "Boolean value of Tensor with no values is ambiguous")
-    return builtins_bool(input.item())
+    return _builtins.bool(input.item())
 
 
 def numel(input):
@@ -97,10 +101,6 @@ def detach(input):
     return input.detach()
 
 
-def is_grad_enabled_():
-    return is_grad_enabled()
-
-
 def inference_mode(mode=True):
     """A stand-in for ``torch.inference_mode``: behaves as ``no_grad`` (full semantics come with autograd in depth)."""
     return no_grad() if mode else enable_grad()
@@ -111,8 +111,3 @@ def compile(model=None, **kwargs):
     if model is None:
         return lambda m: m
     return model
-
-
-import builtins as _builtins  # noqa: E402
-
-builtins_bool = _builtins.bool
