@@ -46,6 +46,13 @@ from .ops.index import (  # noqa: E402,F401
 from .ops.linalg import (  # noqa: E402,F401
     addbmm, addmm, addmv, baddbmm, bmm, dot, einsum, ger, kron, matmul, mm, mv, outer, tensordot)
 from .ops.linalg import det, inner, inverse, vdot  # noqa: E402,F401
+from .ops.special import (  # noqa: E402,F401
+    acosh, addcdiv, addcmul, arccosh, arcsinh, arctanh, asinh, atanh, copysign, deg2rad, digamma, erf, erfc, erfinv,
+    heaviside, hypot, lgamma, logaddexp, logaddexp2, logit, polygamma, positive, rad2deg, sinc, xlogy)
+from .ops.misc import (  # noqa: E402,F401
+    cdist, corrcoef, cov, cross, cumulative_trapezoid, diff, dist, histc, is_same_size, logcumsumexp, mode,
+    nanquantile, quantile, ravel, rot90, trapezoid)
+from .ops.misc import trapezoid as trapz  # noqa: E402,F401
 from ._legacy import (  # noqa: E402,F401
     BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor, LongTensor, ShortTensor)
 from .random import (  # noqa: E402,F401
@@ -55,6 +62,22 @@ from .ops._parallel import get_num_threads, set_num_threads  # noqa: E402,F401
 from ._tensor_str import set_printoptions, get_printoptions, printoptions  # noqa: E402,F401
 
 __version__ = "0.1.0"
+
+
+def _inplace_fn(name):
+    def f(input, *args, **kwargs):
+        return getattr(input, name)(*args, **kwargs)
+    f.__name__ = name
+    return f
+
+
+# torch.relu_(x), torch.clamp_(x, ...) ...: the Tensor methods as functions
+for _name in """abs_ acos_ acosh_ asin_ asinh_ atan_ atanh_ ceil_ clamp_ clamp_min_ clamp_max_ clip_ cos_ cosh_
+        deg2rad_ erf_ erfc_ erfinv_ exp_ exp2_ expm1_ fix_ floor_ frac_ log_ log10_ log1p_ log2_ logit_ neg_
+        negative_ rad2deg_ reciprocal_ relu_ round_ rsqrt_ sigmoid_ sin_ sinc_ sinh_ sqrt_ square_ tan_ tanh_
+        trunc_ xlogy_ fill_ zero_ nan_to_num_""".split():
+    globals()[_name] = _inplace_fn(_name)
+del _name
 
 from ._tensor_methods import NUMPY_KWARG_FNS as _NPK, numpy_kwargs as _numpy_kwargs  # noqa: E402
 for _name in _NPK + ["sum"]:

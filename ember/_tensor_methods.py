@@ -41,6 +41,17 @@ for _mod, _names in _METHODS.items():
         if _name not in Tensor.__dict__:
             setattr(Tensor, _name, getattr(_mod, _name))
 
+from .ops import misc as _M  # noqa: E402
+from .ops import special as _SP  # noqa: E402
+
+for _mod in (_SP, _M):
+    for _name in _mod.METHODS.split():
+        if _name not in Tensor.__dict__:
+            setattr(Tensor, _name, getattr(_mod, _name))
+Tensor.polygamma = _SP._polygamma_method
+for _name, _m in _SP.INPLACE_METHODS.items():
+    setattr(Tensor, _name, _m)
+
 Tensor.greater, Tensor.greater_equal, Tensor.less, Tensor.less_equal = E.gt, E.ge, E.lt, E.le
 Tensor.not_equal = E.ne
 
@@ -67,7 +78,7 @@ _INPLACE = """add sub mul div true_divide floor_divide remainder fmod pow clamp 
     bitwise_not eq ne lt le gt ge masked_fill index_fill index_add index_copy scatter scatter_add scatter_reduce
     masked_scatter tril triu subtract multiply divide cumsum cumprod"""
 
-for _name in _INPLACE.split():
+for _name in _INPLACE.split() + _SP.INPLACE.split():
     setattr(Tensor, _name + "_", _inplace_of(getattr(Tensor, _name)))
 
 
@@ -114,12 +125,45 @@ def float_power_(self, exponent):
 Tensor.float_power_ = float_power_
 
 
+_RENAMED = {}
+
+
+def _inplace_node_name(name, args, kwargs):
+    """PyTorch's node for the in-place shape op (squeeze_(dim) is SqueezeBackward4, t_ TBackward1 ...)."""
+    if name == "squeeze":
+        d = args[0] if args else kwargs.get("dim")
+        return "SqueezeBackward3" if d is None else ("SqueezeBackward5" if isinstance(d, (tuple, list))
+                                                     else "SqueezeBackward4")
+    return {"unsqueeze": "UnsqueezeBackward1", "t": "TBackward1"}.get(name, "TransposeBackward1")
+
+
+def _rename_node(node, new_name):
+    cls = type(node)
+    if cls.__name__ == new_name:
+        return
+    key = (cls, new_name)
+    sub = _RENAMED.get(key)
+    if sub is None:
+        sub = _RENAMED[key] = type(new_name, (cls,), {"__module__": cls.__module__})
+    node.__class__ = sub
+
+
 def _meta_inplace(fn):
     # squeeze_/unsqueeze_/t_/transpose_ change the tensor's own shape, not its values
     def method(self, *args, **kwargs):
         from .autograd.grad_mode import _state
         if _state.enabled and self._requires_grad:
-            r = fn(self, *args, **kwargs)
+            src = self
+            if self._grad_fn is not None:
+                # the node keeps an alias with the old shape (the engine reads its inputs' shapes at backward)
+                src = _F._new(Tensor)
+                src._data, src._requires_grad, src._grad_fn, src._output_nr = self._data, True, self._grad_fn, \
+                    self._output_nr
+                src._base = self if self._base is None else self._base
+                src._vc = 0
+            r = fn(src, *args, **kwargs)
+            if r._grad_fn is not None:
+                _rename_node(r._grad_fn, _inplace_node_name(fn.__name__, args, kwargs))
             self._data, self._grad_fn, self._output_nr = r._data, r._grad_fn, r._output_nr
             return self
         self._data = fn(self, *args, **kwargs)._data

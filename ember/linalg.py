@@ -3,3 +3,4 @@ from .ops.linalg import LinAlgError, det, inv, matrix_norm, solve, svdvals  # no
 from .ops.linalg import linalg_norm as norm  # noqa: F401
 from .ops.linalg import matmul, vecdot  # noqa: F401
 from .ops.reduce import vector_norm  # noqa: F401
+from .ops.misc import linalg_cross as cross  # noqa: F401,E402
