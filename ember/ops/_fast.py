@@ -19,6 +19,7 @@ from . import reduce as R
 from . import shape as S
 
 _nd = np.ndarray
+_new = object.__new__
 _NO_KW = {}
 _array = np.array
 _add_reduce = np.add.reduce
@@ -88,6 +89,18 @@ rsub = _rbinary(np.subtract, E.Rsub)
 rtruediv = _rbinary(np.true_divide, E.Rdiv)
 
 
+def _view_of(self, r):
+    """A new Tensor over ``r`` that views ``self``'s root (``_wrap`` plus ``_base``, inlined)."""
+    t = _new(Tensor)
+    t._data = r
+    t._requires_grad = False
+    t._grad_fn = None
+    b = self._base
+    t._base = b if b is not None else self
+    t._vc = 0
+    return t
+
+
 def view(self, *shape):
     x = self._data
     # NumPy's reshape of a C-contiguous array is a view with PyTorch's strides, except where size-1 dims
@@ -101,10 +114,7 @@ def view(self, *shape):
             for s in (shape[0] if len(shape) == 1 and shape[0].__class__ is not int else shape):
                 if s.__class__ is int and s < -1:
                     return S.view(self, *shape)
-        t = _wrap(r)
-        b = self._base
-        t._base = b if b is not None else self
-        return t
+        return _view_of(self, r)
     return S.view(self, *shape)
 
 
@@ -120,10 +130,7 @@ def reshape(self, *shape):
             for s in (shape[0] if len(shape) == 1 and shape[0].__class__ is not int else shape):
                 if s.__class__ is int and s < -1:
                     return S.reshape(self, *shape)
-        t = _wrap(r)
-        b = self._base
-        t._base = b if b is not None else self
-        return t
+        return _view_of(self, r)
     return S.reshape(self, *shape)
 
 
@@ -155,10 +162,7 @@ def getitem(self, key):
             return I.getitem(self, key)  # out of range: PyTorch's wording
         if r.__class__ is not _nd:
             r = x[key + (Ellipsis,)] if key.__class__ is tuple else x[key, ...]
-        t = _wrap(r)
-        b = self._base
-        t._base = b if b is not None else self
-        return t
+        return _view_of(self, r)
     return I.getitem(self, key)
 
 
