@@ -192,43 +192,32 @@ class Hypot(Op):
 
 
 class Logaddexp(Op):
+    """log(e^a + e^b) without overflow; Logaddexp2 below is the same op in base 2."""
     node_name = "LogaddexpBackward0"
     _fn = staticmethod(np.logaddexp)
     _kernel = "logaddexp_cpu"
+    _exp = "exp"
 
     @classmethod
-    def _check(cls, a, b):
+    def forward(cls, ctx, a, b):
         x, y = operands(a, b)
         if x.dtype.kind not in "fc":
             raise _not_implemented(cls._kernel, x.dtype)
+        return _bin(cls._fn, a, b)
 
-    @staticmethod
-    def forward(ctx, a, b):
-        Logaddexp._check(a, b)
-        return _bin(np.logaddexp, a, b)
-
-    @staticmethod
-    def backward(ctx, g):
+    @classmethod
+    def backward(cls, ctx, g):
         a, b = ctx.inputs
         n = ctx.needs_input_grad
-        return (g / (1 + _ew.exp(b - a)) if n[0] else None), (g / (1 + _ew.exp(a - b)) if n[1] else None)
+        exp = getattr(_ew, cls._exp)
+        return (g / (1 + exp(b - a)) if n[0] else None), (g / (1 + exp(a - b)) if n[1] else None)
 
 
-class Logaddexp2(Op):
+class Logaddexp2(Logaddexp):
     node_name = "Logaddexp2Backward0"
-
-    @staticmethod
-    def forward(ctx, a, b):
-        x, y = operands(a, b)
-        if x.dtype.kind not in "fc":
-            raise _not_implemented("logaddexp2_cpu", x.dtype)
-        return _bin(np.logaddexp2, a, b)
-
-    @staticmethod
-    def backward(ctx, g):
-        a, b = ctx.inputs
-        n = ctx.needs_input_grad
-        return (g / (1 + _ew.exp2(b - a)) if n[0] else None), (g / (1 + _ew.exp2(a - b)) if n[1] else None)
+    _fn = staticmethod(np.logaddexp2)
+    _kernel = "logaddexp2_cpu"
+    _exp = "exp2"
 
 
 class Copysign(Op):
