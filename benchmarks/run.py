@@ -71,6 +71,25 @@ def workloads():
                 w2.grad.zero_()
         return step
 
+    def _chain(lib):
+        # 50 elementwise ops on a 4-element tensor: mostly per-node overhead
+        x = lib.from_numpy(a4 / 10).requires_grad_()
+        y = x
+        for i in range(25):
+            y = y * 1.01
+            y = y.sin() if i % 2 else y + 0.5
+        return x, y.sum()
+
+    def chain_backward(lib):
+        _, loss = _chain(lib)
+        return lambda: loss.backward(retain_graph=True)
+
+    def chain_step(lib):
+        def step():
+            x, loss = _chain(lib)
+            loss.backward()
+        return step
+
     return {
         "add 4-elem float32": (add4, 20000),
         "add 4-elem, requires_grad": (add4_grad, 20000),
@@ -78,6 +97,8 @@ def workloads():
         "sum() 4-elem": (sum4, 20000),
         "view(2, 2)": (view4, 20000),
         "tiny MLP train step": (mlp_step, 500),
+        "backward of 50-op chain": (chain_backward, 1000),
+        "50-op chain fwd+bwd": (chain_step, 500),
         "matmul 1000x1000": (matmul1k, 3),
         "exp 1M elements": (exp1m, 20),
     }

@@ -16,7 +16,9 @@ from .dtypes import (  # noqa: E402,F401
     int, int8, int16, int32, int64, long, short, uint8, uint16, uint32, uint64, get_default_dtype, set_default_dtype,
     promote_types, can_cast, finfo, iinfo)
 from .tensor import Tensor  # noqa: E402
-from .autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled  # noqa: E402
+from .autograd.grad_mode import (  # noqa: E402
+    enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad, set_grad_enabled)
+from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled  # noqa: E402,F401
 from . import autograd, cuda, return_types  # noqa: E402,F401
 from .ops.creation import (  # noqa: E402,F401
     arange, as_tensor, asarray, bernoulli, cartesian_prod, empty, empty_like, eye, from_numpy, frombuffer, full,
@@ -122,11 +124,6 @@ def result_type(tensor1, tensor2):
 
 def detach(input):
     return input.detach()
-
-
-def inference_mode(mode=True):
-    """A stand-in for ``torch.inference_mode``: behaves as ``no_grad`` (full semantics come with autograd in depth)."""
-    return no_grad() if mode else enable_grad()
 
 
 def compile(model=None, **kwargs):

@@ -165,8 +165,10 @@ def _meta_inplace(fn):
             if r._grad_fn is not None:
                 _rename_node(r._grad_fn, _inplace_node_name(fn.__name__, args, kwargs))
             self._data, self._grad_fn, self._output_nr = r._data, r._grad_fn, r._output_nr
+            _F._bump(self)
             return self
         self._data = fn(self, *args, **kwargs)._data
+        _F._bump(self)
         return self
     method.__name__ = fn.__name__ + "_"
     return method
@@ -222,19 +224,23 @@ for _name in NUMPY_KWARG_FNS:
 # Defined as functions and attached below, so tensor.py stays about the class itself.
 
 def zero_(self):
-    return self.fill_(0)
+    return _fill(self, 0, True)
 
 def fill_(self, value):
-    if _state.enabled and self._requires_grad and self._grad_fn is None:
-        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+    return _fill(self, value, False)
+
+def _fill(self, value, zero):
+    if isinstance(value, Tensor) and value._data.ndim != 0:
+        raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
+                           f"{value._data.ndim} dimensions.")
+    if _state.enabled and (self._requires_grad or isinstance(value, Tensor) and value._requires_grad):
+        # in the graph: the fill is an op (its grad to self is zero), written in place like any other
+        return self._inplace(E.Fill.apply(self, value, zero=zero))
     if isinstance(value, Tensor):
-        if value._data.ndim != 0:
-            raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
-                               f"{value._data.ndim} dimensions.")
         value = value.item()
-    self._data[...] = value
     b = self._base
-    (b if b is not None else self)._vc += 1
+    (b if b is not None else self)._vc += 1  # first: an inference tensor's counter raises outside inference mode
+    self._data[...] = value
     return self
 
 def copy_(self, src, non_blocking=False):
@@ -253,9 +259,9 @@ def copy_(self, src, non_blocking=False):
         res = E.ToCopy.apply(expand(src, self._data.shape), dtype=self.dtype) if src._requires_grad else \
             _F._wrap(np.broadcast_to(src._data, self._data.shape).astype(self._data.dtype))
         return self._inplace(res)
-    np.copyto(self._data, src._data, casting="unsafe")
     b = self._base
     (b if b is not None else self)._vc += 1
+    np.copyto(self._data, src._data, casting="unsafe")
     return self
 
 def set_(self, source):
@@ -325,9 +331,9 @@ def exponential_(self, lambd=1.0, *, generator=None):
 def _fill_random(self, arr, target=None):
     if _state.enabled and self._requires_grad and self._grad_fn is None:
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
-    (self._data if target is None else target)[...] = arr._data if isinstance(arr, Tensor) else arr
     b = self._base
     (b if b is not None else self)._vc += 1
+    (self._data if target is None else target)[...] = arr._data if isinstance(arr, Tensor) else arr
     return self
 
 

@@ -13,14 +13,14 @@ import numpy as np
 from . import dtypes as D
 from ._size import Size
 from .autograd import function as _F
-from .autograd.grad_mode import _state
+from .autograd.grad_mode import INPLACE_INFERENCE_MSG, NO_VERSION, _state
 from .device import CPU, as_device, check_cpu
 from .utils import hooks as _hooks
 
 # Attributes most tensors never set; read through __getattr__ so creating a
 # tensor stores only five slots (the op hot path).
 _LAZY = {"_grad": None, "_output_nr": 0, "_acc": None, "_hooks": None, "_post_hooks": None,
-         "_retains_grad": False, "_name": None}
+         "_retains_grad": False, "_name": None, "_cm": None}
 
 _LEGACY_TYPES = {}
 
@@ -29,7 +29,7 @@ class Tensor:
     """A multi-dimensional array with autograd, PyTorch's ``torch.Tensor``."""
 
     __slots__ = ("_data", "_requires_grad", "_grad_fn", "_base", "_vc",
-                 "_grad", "_output_nr", "_acc", "_hooks", "_post_hooks", "_retains_grad", "_name", "__weakref__")
+                 "_grad", "_output_nr", "_acc", "_hooks", "_post_hooks", "_retains_grad", "_name", "_cm", "__weakref__")
 
     def __new__(cls, *args, **kwargs):
         # torch.Tensor(data) / torch.Tensor(2, 3): the legacy constructor, float32 (the default dtype)
@@ -169,6 +169,8 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, value):
+        if value and self._grad_fn is None and not (self._data.dtype.kind in "fc" or self.dtype is D.bfloat16):
+            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
         self.requires_grad_(value)
 
     def requires_grad_(self, requires_grad=True):
@@ -179,7 +181,9 @@ class Tensor:
                                    "var_no_grad = var.detach().")
             return self
         if requires_grad and not (self._data.dtype.kind in "fc" or self.dtype is D.bfloat16):
-            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        if requires_grad and not _state.inference and self.is_inference():
+            raise RuntimeError("Setting requires_grad=True on inference tensor outside InferenceMode is not allowed.")
         self._requires_grad = builtins.bool(requires_grad)
         if requires_grad:
             # a leaf's grad slots are read on every backward: set them so reads skip __getattr__
@@ -219,7 +223,10 @@ class Tensor:
 
     @property
     def data(self):
-        return _F._wrap(self._data)
+        t = _F._wrap(self._data)
+        if self.is_inference():
+            t._vc = NO_VERSION
+        return t
 
     @data.setter
     def data(self, value):
@@ -249,7 +256,6 @@ class Tensor:
         if self._grad_fn is None or self._retains_grad:
             return
         self._retains_grad = True
-        node, nr = self._grad_fn, self._output_nr
         import weakref
         ref = weakref.ref(self)
 
@@ -257,12 +263,19 @@ class Tensor:
             t = ref()
             if t is not None:
                 t._grad = g.detach().clone() if t._grad is None else t._grad + g
-        hook._retains = True  # runs after this tensor's other hooks (_hooks.insert_before_retain)
-        node.__dict__.setdefault("_tensor_hooks", {}).setdefault(nr, []).append(hook)
+        # PyTorch runs it after the tensor's other hooks, whatever the registration order
+        node = self._grad_fn
+        node.__dict__.setdefault("_retain_hooks", {})[self._output_nr] = hook
+        node._hooked = True
+        node._plain = False
 
     @property
     def retains_grad(self):
         return self._retains_grad
+
+    @property
+    def output_nr(self):
+        return self._output_nr
 
     def register_hook(self, hook):
         """Call ``hook(grad)`` when this tensor's grad is computed; it may return a replacement."""
@@ -272,13 +285,28 @@ class Tensor:
         if self._grad_fn is None:
             if self._hooks is None:
                 self._hooks = _OrderedDict()
-            h = RemovableHandle(self._hooks)
-            self._hooks[h.id] = hook
-            return h
-        lst = self._grad_fn.__dict__.setdefault("_tensor_hooks", {}).setdefault(self._output_nr, [])
-        _hooks.insert_before_retain(lst, hook)
-        from .utils.hooks import ListHandle
-        return ListHandle(lst, hook)
+            hooks = self._hooks
+        else:
+            node = self._grad_fn
+            hooks = node.__dict__.setdefault("_tensor_hooks", {}).setdefault(self._output_nr, _OrderedDict())
+            node._hooked = True
+            node._plain = False
+        h = RemovableHandle(hooks)
+        hooks[h.id] = hook
+        return h
+
+    def register_post_accumulate_grad_hook(self, hook):
+        """Call ``hook(tensor)`` after a backward has accumulated into this leaf's ``.grad``."""
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self._grad_fn is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+        from .utils.hooks import RemovableHandle
+        if self._post_hooks is None:
+            self._post_hooks = _OrderedDict()
+        h = RemovableHandle(self._post_hooks)
+        self._post_hooks[h.id] = hook
+        return h
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Compute the grad of this tensor w.r.t. graph leaves, accumulating into their ``.grad``."""
@@ -693,10 +721,15 @@ class Tensor:
             from .ops.elementwise import _type_name
             raise RuntimeError(f"result type {_type_name(r.dtype)} can't be cast to the desired output type "
                                f"{_type_name(x.dtype)}")
+        b = self._base
+        if (b if b is not None else self)._vc.__class__ is not int and not _state.inference:
+            raise RuntimeError(INPLACE_INFERENCE_MSG)
         if _state.enabled:
+            b = self._base
+            if b is not None and (res._requires_grad or self._requires_grad):
+                _F.check_view_inplace(self)
             if self._requires_grad and self._grad_fn is None:
                 raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
-            b = self._base
             if res._requires_grad and b is not None and b._data is not x:
                 # an in-place op on a view in the graph is a write through the view: the base's history
                 # becomes CopySlices (the same mechanism as ``view[...] = value``)
@@ -727,7 +760,18 @@ class Tensor:
     @property
     def _version(self):
         b = self._base
-        return (b if b is not None else self)._vc
+        v = (b if b is not None else self)._vc
+        if v.__class__ is not int:
+            raise RuntimeError("Inference tensors do not track version counter.")
+        return v
+
+    def _is_view(self):
+        b = self._base
+        return b is not None and b._data is not self._data  # a detach() alias shares the very array
+
+    def is_inference(self):
+        b = self._base
+        return (b if b is not None else self)._vc.__class__ is not int
 
 
 def _as_operand(x, like):

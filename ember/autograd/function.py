@@ -1,18 +1,28 @@
 """The one mechanism behind every differentiable op: ``Function`` and its graph ``Node``.
 
-An op is a ``Function`` subclass with ``forward(ctx, *args, **attrs)`` and
-``backward(ctx, *grads)`` side by side. ``apply`` runs forward and, when grad
-mode is on and an input requires grad, records a node (the ``ctx``) on the
-output. ember's own ops set ``_internal = True``: their forward reads the
-inputs' NumPy arrays and returns arrays, so no tensor is built until the end.
-Their backward works on Tensors, so ``create_graph=True`` gives higher-order
-derivatives for free.
+An op is a ``Function`` subclass with ``forward(ctx, *args)`` and
+``backward(ctx, *grads)`` side by side (or the newer split: ``forward(*args)``
+plus ``setup_context(ctx, inputs, output)``). ``apply`` runs forward and, when
+grad mode is on and an input requires grad, records a node (the ``ctx``) on
+the outputs.
+
+ember's own ops set ``_internal = True``: their forward reads the inputs'
+NumPy arrays and returns arrays, so no tensor is built until the end, and they
+skip the output bookkeeping a user's Function needs (dirty inputs, aliases,
+grad validation). Both kinds share the node class, the engine and the
+backward-on-Tensors rule, so ``create_graph=True`` gives higher-order
+derivatives for either.
 """
+import functools
+import inspect
+import traceback
+import warnings
 import weakref
+from collections import OrderedDict
 
 import numpy as np
 
-from .grad_mode import _state
+from .grad_mode import _state, no_grad
 
 ndarray = np.ndarray
 _new = object.__new__
@@ -23,6 +33,8 @@ class Node:
     """A recorded op; what ``tensor.grad_fn`` returns. Subclasses carry PyTorch's node names."""
 
     _saves = True  # whether backward needs saved values (a second backward then raises)
+    _hooked = False  # set on a node once any hook is registered on it
+    _plain = False  # an internal op's single-output node with no hooks: the engine's fast path
 
     def name(self):
         return type(self).__name__
@@ -38,12 +50,31 @@ class Node:
             d = self._metadata = {}
         return d
 
+    def register_hook(self, fn):
+        """``fn(grad_inputs, grad_outputs)`` runs after this node's backward; it may return new grad_inputs."""
+        return self._add_hook("_post_hooks", fn)
+
+    def register_prehook(self, fn):
+        """``fn(grad_outputs)`` runs before this node's backward; it may return new grad_outputs."""
+        return self._add_hook("_pre_hooks", fn)
+
+    def _add_hook(self, key, fn):
+        from ..utils.hooks import RemovableHandle
+        hooks = self.__dict__.get(key)
+        if hooks is None:
+            hooks = self.__dict__[key] = OrderedDict()
+        h = RemovableHandle(hooks)
+        hooks[h.id] = fn
+        self._hooked = True
+        self._plain = False
+        return h
+
     def __repr__(self):
         return f"<{type(self).__name__} object at {hex(id(self))}>"
 
 
 class _NoCtx:
-    """Stands in for ctx when no graph is recorded: writes to it are dropped, nothing is kept alive."""
+    """Stands in for an internal op's ctx when no graph is recorded: writes are dropped, nothing kept alive."""
 
     __slots__ = ()
     needs_input_grad = ()
@@ -71,6 +102,7 @@ class BackwardNode(Node):
     """The ctx of a recorded Function call; its class name is the node name (``MulBackward0``)."""
 
     _fn = None  # the Function subclass whose backward this node runs
+    _custom = False  # a user's Function: the engine validates what its backward returns
     _n_out = 1
     _out = None
 
@@ -83,13 +115,30 @@ class BackwardNode(Node):
         return v
 
     def save_for_backward(self, *tensors):
-        self._saved = tensors
+        for i, t in enumerate(tensors):
+            if t is not None and not isinstance(t, Tensor):
+                raise TypeError(f"save_for_backward can only save variables, but argument {i} is of type "
+                                f"{type(t).__name__}")
+        self._to_save = tensors
 
     @property
     def saved_tensors(self):
-        if self.__dict__.get("_released"):
+        d = self.__dict__
+        if d.get("_released"):
             raise RuntimeError(_FREED_MSG)
-        return self.__dict__.get("_saved", ())
+        saved = d.get("_saved")
+        if saved is None:
+            return d.get("_to_save", ())
+        out = []
+        for t, v, nr, unpack in saved:
+            if unpack is not None:
+                t = unpack(t)
+            elif t is not None and _version(t) != v:
+                _modified(t, v, self if nr is not None else None, nr or 0)
+            out.append(t)
+        return tuple(out)
+
+    saved_variables = saved_tensors
 
     def mark_non_differentiable(self, *tensors):
         self._non_diff = tensors
@@ -99,6 +148,10 @@ class BackwardNode(Node):
 
     def set_materialize_grads(self, value):
         self._materialize = value
+
+    @property
+    def materialize_grads(self):
+        return self.__dict__.get("_materialize", True)
 
     def saved_output(self, i=0):
         """The forward output as a Tensor attached to this node (for backward formulas using it)."""
@@ -111,6 +164,27 @@ class BackwardNode(Node):
 
     def apply(self, *grads):
         return self._fn.backward(self, *grads)
+
+    def __call__(self, *grads):
+        if self._custom:
+            raise TypeError(f"'{type(self).__name__}' object is not callable")
+        return self._fn.backward(self, *grads)
+
+    def __repr__(self):
+        mod = "torch.autograd.function." if self._custom else ""
+        return f"<{mod}{type(self).__name__} object at {hex(id(self))}>"
+
+    def __getattr__(self, name):
+        # PyTorch exposes what a node saved as _saved_self / _saved_other / _saved_result
+        ins = self.__dict__.get("inputs")
+        if name == "_saved_self" and ins:
+            return ins[0]
+        if name == "_saved_other" and ins and len(ins) > 1:
+            o = ins[1]
+            return o if isinstance(o, Tensor) else _wrap(np.asarray(o))
+        if name == "_saved_result" and self._out is not None:
+            return self.saved_output()
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
 
 _FREED_MSG = (
@@ -153,7 +227,7 @@ def _wrap(arr):
     t._requires_grad = False
     t._grad_fn = None
     t._base = None
-    t._vc = 0
+    t._vc = _state.vc0  # NO_VERSION marks an inference tensor
     return t
 
 
@@ -178,6 +252,11 @@ def _version(t):
     return (b if b is not None else t)._vc
 
 
+def _bump(t):
+    b = t._base
+    (b if b is not None else t)._vc += 1
+
+
 class _FunctionMeta(type):
     def __init__(cls, name, bases, attrs):
         super().__init__(name, bases, attrs)
@@ -185,9 +264,18 @@ class _FunctionMeta(type):
         bw = getattr(cls, "backward", None)
         code = getattr(getattr(bw, "__func__", bw), "__code__", None)
         cls._keeps_output = code is not None and "saved_output" in code.co_names
+        internal = getattr(cls, "_internal", False)
+        # the newer style: forward without ctx, plus setup_context (PyTorch checks for the override the same way)
+        cls._setup_style = not internal and getattr(cls, "setup_context", None) is not _default_setup_context
         node_name = attrs.get("node_name") or (name + "Backward")
+        # a user's Function saves through ctx.save_for_backward; the second-backward check happens on access
+        saves = attrs.get("saves", getattr(cls, "saves", True)) if internal else False
         cls._node_cls = type(node_name, (BackwardNode,), {
-            "_fn": cls, "_saves": attrs.get("saves", getattr(cls, "saves", True)), "__module__": cls.__module__})
+            "_fn": cls, "_saves": saves, "_custom": not internal, "_plain": internal, "__module__": cls.__module__})
+
+
+def _default_setup_context(ctx, inputs, output):
+    raise NotImplementedError("setup_context is not implemented.")
 
 
 class Function(metaclass=_FunctionMeta):
@@ -197,25 +285,44 @@ class Function(metaclass=_FunctionMeta):
     saves = True
     check_inputs = None  # which saved inputs backward reads: None = all, or a callable(needs) -> indices
 
+    def __init__(self, *args, **kwargs):
+        warnings.warn(f"{self.__class__} should not be instantiated. Methods on autograd functions are all static, "
+                      "so you should invoke them on the class itself. Instantiating an autograd function will "
+                      "raise an error in a future version of PyTorch.", DeprecationWarning, stacklevel=2)
+
+    def __call__(self, *args, **kwargs):
+        raise RuntimeError("Legacy autograd function with non-static forward method is deprecated. Please use "
+                           "new-style autograd function with static forward method. (Example: "
+                           "https://pytorch.org/docs/stable/autograd.html#torch.autograd.Function)")
+
     @staticmethod
     def forward(ctx, *args, **kwargs):
         raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
+
+    setup_context = staticmethod(_default_setup_context)
 
     @staticmethod
     def backward(ctx, *grad_outputs):
         raise NotImplementedError("You must implement either the backward or vjp method for your custom "
                                   "autograd.Function to use it with backward mode AD.")
 
+    vjp = backward
+
+    @staticmethod
+    def jvp(ctx, *grad_inputs):
+        raise NotImplementedError("You must implement the jvp function for custom autograd.Function to use it "
+                                  "with forward mode AD.")
+
     @classmethod
     def apply(cls, *args, **kwargs):
+        if not cls._internal:
+            return _apply_custom(cls, args, kwargs)
         if _state.enabled:
             for a in args:
                 if isinstance(a, Tensor) and a._requires_grad:
                     return _record(cls, args, kwargs)
-        if cls._internal:
-            out = cls.forward(_NOCTX, *args, **kwargs)
-            return _wrap(out) if type(out) is ndarray else _wrap_result(out)
-        return cls.forward(_NOCTX, *args, **kwargs)
+        out = cls.forward(_NOCTX, *args, **kwargs)
+        return _wrap(out) if type(out) is ndarray else _wrap_result(out)
 
 
 def _edges(args):
@@ -230,6 +337,27 @@ def _edges(args):
     return edges
 
 
+_INFERENCE_SAVED_MSG = (
+    "Inference tensors cannot be saved for backward. Please do not use Tensors created in inference mode in "
+    "computation tracked by autograd. To work around this, you can make a clone to get a normal tensor and use "
+    "it in autograd, or use `torch.no_grad()` instead of `torch.inference_mode()`.")
+
+
+def _saved_versions(cls, ctx, args):
+    """(index, version) of every tensor input the op's backward reads, to detect in-place changes later."""
+    ci = cls.check_inputs
+    vs = []
+    for i in (range(len(args)) if ci is None else ci(ctx.needs_input_grad)):
+        a = args[i]
+        if isinstance(a, Tensor):
+            b = a._base
+            v = (b if b is not None else a)._vc
+            if v.__class__ is not int:
+                raise RuntimeError(_INFERENCE_SAVED_MSG)
+            vs.append((i, v))
+    return vs
+
+
 def attach(cls, args, out):
     """Record ``cls``'s node for a forward a fast path already computed (``out``, one float array).
 
@@ -241,8 +369,11 @@ def attach(cls, args, out):
     d["_edges"] = _edges(args)
     d["inputs"] = args
     if cls.saves:
-        ci = cls.check_inputs
-        d["_versions"] = [(i, _version(args[i])) for i in (range(len(args)) if ci is None else ci(ctx.needs_input_grad))]
+        vs = _saved_versions(cls, ctx, args)
+        if vs:
+            d["_versions"] = vs
+    if _state.anomaly:
+        d["_trace"] = _forward_stack()
     t = _new(Tensor)
     t._data = out
     t._requires_grad = True
@@ -254,72 +385,229 @@ def attach(cls, args, out):
 
 
 def _record(cls, args, kwargs):
-    """Run forward and attach a new node to the outputs (grad mode on, some input requires grad)."""
+    """Run an internal op's forward and attach a new node to the outputs (grad mode on, an input requires grad)."""
     ctx = _new(cls._node_cls)
     d = ctx.__dict__
     d["_edges"] = _edges(args)
     d["inputs"] = args
-    if cls._internal:
-        out = cls.forward(ctx, *args, **kwargs)
+    out = cls.forward(ctx, *args, **kwargs)
+    if cls._keeps_output:
+        d["_out"] = out
+        d["_versions"] = ()  # the engine checks versions when this key exists: the output's (_out_refs) here
+    if cls.saves:
+        vs = _saved_versions(cls, ctx, args)
+        if vs:
+            d["_versions"] = vs
+    if _state.anomaly:
+        d["_trace"] = _forward_stack()
+    if out.__class__ is ndarray:  # the common single-output case
+        t = _wrap(out)
+        if out.dtype.kind in "fc":
+            t._requires_grad = True
+            t._grad_fn = ctx
+            t._output_nr = 0
         if cls._keeps_output:
-            d["_out"] = out
-        if cls.saves:
-            ci = cls.check_inputs
-            idx = range(len(args)) if ci is None else ci(ctx.needs_input_grad)
-            d["_versions"] = [(i, _version(args[i])) for i in idx if isinstance(args[i], Tensor)]
-        if out.__class__ is ndarray:  # the common single-output case
-            t = _wrap(out)
-            if out.dtype.kind in "fc":
-                t._requires_grad = True
-                t._grad_fn = ctx
-                t._output_nr = 0
-            if cls._keeps_output:
-                d["_out_refs"] = (weakref.ref(t),)  # backward reads the output: an in-place change must raise
-            return t
-        res = _wrap_result(out)
-        if cls._keeps_output:
-            d["_out_refs"] = tuple(weakref.ref(o) for o in (res if type(res) is tuple else (res,)))
-    else:
-        _state.enabled = False
-        try:
-            res = cls.forward(ctx, *args, **kwargs)
-        finally:
-            _state.enabled = True
-    non_diff = d.get("_non_diff", ())
+            d["_out_refs"] = (weakref.ref(t),)  # backward reads the output: an in-place change must raise
+        return t
+    res = _wrap_result(out)
     outs = res if type(res) is tuple else (res,)
+    if cls._keeps_output:
+        d["_out_refs"] = tuple(weakref.ref(o) for o in outs)
+    non_diff = d.get("_non_diff", ())
     for i, o in enumerate(outs):
-        if isinstance(o, Tensor) and o._data.dtype.kind in "fc" and not any(
-                o is n or (type(n) is int and n == i) for n in non_diff):
+        if isinstance(o, Tensor) and o._data.dtype.kind in "fc" and i not in non_diff:
             o._requires_grad = True
             o._grad_fn = ctx
             o._output_nr = i
     d["_n_out"] = len(outs)
+    d["_plain"] = False
     d["_out_meta"] = [(o._data.shape, o._data.dtype) if isinstance(o, Tensor) else None for o in outs]
     return res
 
 
+def _forward_stack():
+    """The user's stack at a recorded op (anomaly mode), without ember's own frames."""
+    import os
+    pkg = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+    frames = [f for f in traceback.extract_stack() if not f.filename.startswith(pkg)]
+    return traceback.format_list(frames)
+
+
+# ---------------------------------------------------------------------------- user-defined Functions
+
+def _bind(cls, args, kwargs):
+    """Positional inputs of a Function call: keyword arguments and defaults bound by forward's signature."""
+    sig = cls.__dict__.get("_sig")
+    if sig is None:
+        sig = inspect.signature(cls.forward)
+        if not cls._setup_style:
+            params = list(sig.parameters.values())[1:]  # drop ctx
+            sig = sig.replace(parameters=params)
+        cls._sig = sig
+    b = sig.bind(*args, **kwargs)
+    b.apply_defaults()
+    if b.kwargs:
+        raise TypeError(f"{cls.__name__}.apply() does not take keyword-only arguments")
+    return b.args
+
+
+def _apply_custom(cls, args, kwargs):
+    """``apply`` of a user's Function: forward without grad, then the outputs get this call's node."""
+    if kwargs or cls._setup_style:
+        args = _bind(cls, args, kwargs)
+    record = _state.enabled and any(isinstance(a, Tensor) and a._requires_grad for a in args)
+    ctx = _new(cls._node_cls)
+    d = ctx.__dict__
+    d["_edges"] = _edges(args) if record else [None] * len(args)
+    d["inputs"] = args
+    # PyTorch reports which inputs require grad even when nothing is recorded (under no_grad)
+    d["_needs"] = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
+    if record and _state.anomaly:
+        d["_trace"] = _forward_stack()
+    prev = (_state.grad, _state.enabled)
+    _state.grad = _state.enabled = False
+    try:
+        if cls._setup_style:
+            out = cls.forward(*args)
+            cls.setup_context(ctx, args, out)
+        else:
+            out = cls.forward(ctx, *args)
+    finally:
+        _state.grad, _state.enabled = prev
+    return _wrap_outputs(ctx, args, out, record)
+
+
+def _wrap_outputs(ctx, args, out, record):
+    """Give a user Function's outputs their node: dirty inputs are rebased, returned inputs become aliases."""
+    d = ctx.__dict__
+    is_tuple = type(out) is tuple
+    outs = out if is_tuple else (out,)
+    dirty = d.get("_dirty", ())
+    non_diff = d.get("_non_diff", ())
+    res = []
+    for i, o in enumerate(outs):
+        if isinstance(o, Tensor):
+            if any(o is t for t in dirty):
+                if record and o._requires_grad and o._grad_fn is None:
+                    raise RuntimeError("a leaf Variable that requires grad has been used in an in-place operation.")
+                _bump(o)
+            elif any(o is a for a in args):
+                o = _alias(o)  # the input keeps its own history; the output is a view carrying the new node
+            if record:
+                if o._data.dtype.kind in "fc" and not any(o is n or n is i for n in non_diff):
+                    o._requires_grad = True
+                    o._grad_fn = ctx
+                    o._output_nr = i
+                elif o._grad_fn is None:
+                    o._requires_grad = False
+        res.append(o)
+    if dirty and not all(any(t is o for o in outs) for t in dirty):
+        raise RuntimeError("Some elements marked as dirty during the forward method were not returned as output. "
+                           "The inputs that are modified inplace must all be outputs of the Function.")
+    if record:
+        d["_n_out"] = len(outs)
+        d["_out_meta"] = [(o._data.shape, o._data.dtype) if isinstance(o, Tensor) else None for o in res]
+    to_save = d.pop("_to_save", None)
+    if to_save is not None:
+        hooks = _state.saved_hooks
+        if hooks.__class__ is str:  # inside disable_saved_tensors_hooks
+            hooks = None
+        saved = []
+        for t in to_save:
+            nr = next((k for k, o in enumerate(res) if o is t), None)
+            if record and t is not None and _version(t).__class__ is not int:
+                raise RuntimeError(_INFERENCE_SAVED_MSG)
+            if hooks is not None and t is not None:
+                saved.append((hooks[0](t), None, nr, hooks[1]))
+            else:
+                saved.append((t, None if t is None else _version(t), nr, None))
+        d["_saved"] = saved
+    return tuple(res) if is_tuple else res[0]
+
+
+def _alias(t):
+    """A new tensor viewing ``t``'s data (PyTorch returns a view when a Function returns its input)."""
+    a = _wrap(t._data.view())
+    a._base = t._base if t._base is not None else t
+    a._vc = 0
+    return a
+
+
+# ---------------------------------------------------------------------------- views and in-place ops
+
+NO_GRAD_VIEW = "no_grad"  # a view's creation metadata (PyTorch's CreationMeta): made under no_grad
+MULTI_VIEW = "multi"  # one of several views a single op returned (split, unbind, chunk)
+
+
+def view_meta(a, out):
+    """Record how view ``out`` of ``a`` was made, for the in-place checks PyTorch makes on views.
+
+    A view of a tensor that requires grad, made under no_grad, still requires grad (as a leaf) in
+    PyTorch; writing into it in place later with grad on is an error.
+    """
+    if a._requires_grad and not _state.enabled:
+        out._requires_grad = True
+        out._cm = NO_GRAD_VIEW
+    elif a._base is not None:
+        cm = a._cm
+        if cm is not None:
+            out._cm = cm
+
+
+def check_view_inplace(t):
+    """PyTorch's errors for in-place ops (with grad on) on views made under no_grad or by multi-view ops."""
+    cm = t._cm
+    if cm is None:
+        return
+    fn = t._grad_fn
+    if cm is NO_GRAD_VIEW:
+        tail = ("created in no_grad mode and is being modified inplace with grad mode enabled. Given that this use "
+                "case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both the "
+                "view and the inplace either both inside the no_grad block (if you don't want the inplace to be "
+                "tracked) or both outside (if you want the inplace to be tracked).")
+        if fn is None:
+            raise RuntimeError("A view was " + tail)
+        raise RuntimeError(f"Output {t._output_nr} of {_short_name(fn)} is a view of a view which was " + tail)
+    raise RuntimeError(f"Output {t._output_nr} of {_short_name(fn) if fn is not None else 'Split'} is a view and is "
+                       "being modified inplace. This view is the output of a function that returns multiple views. "
+                       "Such functions do not allow the output views to be modified inplace. You should replace the "
+                       "inplace operation by an out-of-place one.")
+
+
+# ---------------------------------------------------------------------------- version-counter errors
+
 def check_versions(ctx):
     """Raise PyTorch's error if a tensor saved for this node (an input or its output) was modified in place since."""
     d = ctx.__dict__
-    for ref in d.get("_out_refs", ()):
+    for nr, ref in enumerate(d.get("_out_refs", ())):
         o = ref()
         if o is not None and _version(o) != 0:
-            _modified(o, 0)
-    vs = d.get("_versions")
-    if not vs:
-        return
-    for i, v in vs:
+            _modified(o, 0, ctx, nr)
+    for i, v in d.get("_versions", ()):
         a = ctx.inputs[i]
         if _version(a) != v:
             _modified(a, v)
 
 
-def _modified(a, v):
+def _short_name(node):
+    name = node.name()
+    k = name.find("Backward")
+    return name[:k] if k > 0 else name
+
+
+def _modified(a, v, producer=None, nr=0):
+    """PyTorch's error for a saved tensor changed in place; names the op that produced it, as PyTorch does."""
+    if producer is None and a._grad_fn is not None:
+        producer, nr = a._grad_fn, a._output_nr
+    which = f", which is output {nr} of {_short_name(producer)}," if producer is not None else ""
+    hint = ("Hint: the backtrace further above shows the operation that failed to compute its gradient. The "
+            "variable in question was changed in there or anywhere later. Good luck!" if _state.anomaly else
+            "Hint: enable anomaly detection to find the operation that failed to compute its gradient, with "
+            "torch.autograd.set_detect_anomaly(True, check_nan=False).")
     raise RuntimeError(
         "one of the variables needed for gradient computation has been modified by an inplace "
-        f"operation: [{a.type()} {list(a.shape)}] is at version {_version(a)}; expected version {v} "
-        "instead. Hint: enable anomaly detection to find the operation that failed to compute its "
-        "gradient, with torch.autograd.set_detect_anomaly(True).")
+        f"operation: [{a.type()} {list(a.shape)}]{which} is at version {_version(a)}; expected version {v} "
+        f"instead. {hint}")
 
 
 def snapshot_saved_self(t, node):
@@ -339,3 +627,43 @@ def snapshot_saved_self(t, node):
     snap._output_nr = t._output_nr
     snap._vc = t._version
     node.inputs = tuple(snap if a is t else a for a in ins)
+
+
+# ---------------------------------------------------------------------------- once_differentiable
+
+class DelayedError(Function):
+    """Passes its input through; differentiating it raises (what ``once_differentiable`` outputs carry)."""
+
+    _internal = True
+    saves = False
+    node_name = "Error"
+
+    @staticmethod
+    def forward(ctx, a, msg):
+        ctx.msg = msg
+        return a._data
+
+    @staticmethod
+    def backward(ctx, g):
+        raise RuntimeError(ctx.msg)
+
+
+DelayedError._node_cls.name = lambda self: "torch::autograd::Error"
+
+
+def once_differentiable(fn):
+    """Decorate a Function's backward that is not itself differentiable: it runs without grad, and
+    differentiating its result (``create_graph=True``) raises instead of silently giving zeros."""
+    @functools.wraps(fn)
+    def wrapper(ctx, *args):
+        with no_grad():
+            outputs = fn(ctx, *args)
+        if not _state.enabled or not any(isinstance(a, Tensor) and a._requires_grad for a in args):
+            return outputs
+        msg = "trying to differentiate twice a function that was marked with @once_differentiable"
+
+        def delayed(o):
+            # the output must require grad to get the raising node: give it a detached alias that does
+            return None if o is None else DelayedError.apply(o.detach().requires_grad_(), msg)
+        return tuple(delayed(o) for o in outputs) if isinstance(outputs, tuple) else delayed(outputs)
+    return wrapper

@@ -10,7 +10,7 @@ op's forward and backward. Tests run every op through both paths.
 """
 import numpy as np
 
-from ..autograd.function import _record, _wrap, attach
+from ..autograd.function import _record, _wrap, attach, view_meta
 from ..tensor import Tensor
 from ..autograd.grad_mode import _state
 from . import elementwise as E
@@ -62,7 +62,7 @@ def _binary(ufunc, cls, floats_only):
         t._requires_grad = False
         t._grad_fn = None
         t._base = None
-        t._vc = 0
+        t._vc = _state.vc0  # NO_VERSION in inference mode
         return t
     op.__name__ = f"__{ufunc.__name__}__"
     return op
@@ -98,6 +98,8 @@ def _view_of(self, r):
     b = self._base
     t._base = b if b is not None else self
     t._vc = 0
+    if self._requires_grad or b is not None:
+        view_meta(self, t)
     return t
 
 

@@ -418,7 +418,7 @@ class PowT(Op):
         if n[1]:
             # PyTorch masks 0 ** b (b >= 0) to a zero grad instead of nan/inf
             out = ctx.saved_output()
-            gb = _ew.where((a == 0) & (b >= 0), z, g * (out * _ew.log(_as_float_like(a, g))))
+            gb = g * _ew.where((a == 0) & (b >= 0), z, out * _ew.log(_as_float_like(a, g)))
         return ga, gb
 
 

@@ -3,7 +3,7 @@ import builtins
 
 import numpy as np
 
-from ._util import _wrap, norm_dim
+from ._util import norm_dim
 from .elementwise import Op
 from .shape import _as_view
 
@@ -152,9 +152,10 @@ class Trace(Op):
 
     @staticmethod
     def backward(ctx, g):
-        z = np.zeros(ctx.shape, g._data.dtype)
-        _diag_view(z, 0, 0, 1)[...] = g._data
-        return _wrap(z)
+        # g on the diagonal, written with an op (DiagScatter's backward reads the diagonal) so that
+        # create_graph differentiates through it: raw NumPy here would cut the grad of ``g``
+        n = builtins.min(ctx.shape)
+        return DiagScatter.apply(g.expand(n), shape=ctx.shape, args=(0, 0, 1))
 
 
 def trace(input):

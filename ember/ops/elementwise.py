@@ -14,6 +14,8 @@ is raised.
 """
 import builtins
 
+import re
+
 import numpy as np
 
 from .. import dtypes as D
@@ -418,9 +420,11 @@ def _out(res, out, exact=False):
         return res
     if exact and out._data.dtype != res._data.dtype:
         raise RuntimeError(f"Found dtype {_type_name(out._data.dtype)} but expected {_type_name(res._data.dtype)}")
-    if res._requires_grad and out._requires_grad:
-        raise RuntimeError("out=... arguments don't support automatic differentiation, but one of the arguments "
-                           "requires grad.")
+    if res._requires_grad:
+        op = res._grad_fn.name() if res._grad_fn is not None else ""
+        op = re.sub(r"(?<!^)(?=[A-Z])", "_", op[:op.find("Backward")] if "Backward" in op else op).lower()
+        raise RuntimeError(f"{op}(): functions with out=... arguments don't support automatic differentiation, "
+                           "but one of the arguments requires grad.")
     if out._data.shape != res._data.shape:
         out._data = np.empty(res._data.shape, dtype=out._data.dtype)
     if not D.can_cast(D.from_numpy_dtype(res._data.dtype), D.from_numpy_dtype(out._data.dtype)):
@@ -429,6 +433,30 @@ def _out(res, out, exact=False):
     np.copyto(out._data, res._data, casting="unsafe")
     out._vc += 1
     return out
+
+
+class Fill(Op):
+    """``fill_``/``zero_`` on a tensor in the graph: every element replaced, so ``self`` gets a zero grad
+    and a tensor ``value`` gets the sum of the grads."""
+    node_name = "FillBackward2"
+    saves = False
+
+    @staticmethod
+    def forward(ctx, a, value, zero=False):
+        if zero:
+            ctx.__class__ = _ZeroNode
+        elif is_tensor(value):
+            ctx.__class__ = _FillTensorNode
+        v = value._data if is_tensor(value) else value
+        return np.full_like(a._data, v)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * 0, (g.sum() if ctx.needs_input_grad[1] else None)
+
+
+_ZeroNode = type("ZeroBackward0", (Fill._node_cls,), {"__module__": __name__})
+_FillTensorNode = type("FillBackward3", (Fill._node_cls,), {"__module__": __name__})
 
 
 class ToCopy(Op):

@@ -12,11 +12,11 @@ import operator
 import warnings
 
 import numpy as np
-from numpy.lib.stride_tricks import as_strided
 
 from .. import dtypes as D
 from ..autograd.grad_mode import _state
-from ._util import _wrap, is_tensor, norm_dim
+from ..autograd.function import check_view_inplace
+from ._util import is_tensor, norm_dim
 from .elementwise import Op, _type_name
 from .shape import Select, Slice, Unsqueeze, _as_view, _broadcast_shape, _contig_strides, _expand_geometry, _restride
 
@@ -613,11 +613,13 @@ def setitem(a, key, value):
             val = val.reshape(_strip1(val.shape))
         _check_overlap(view, value._data, adv is not None)
     if not (_state.enabled and (a._requires_grad or (vt and value._requires_grad))):
+        _bump(a)  # first: an inference tensor's counter raises outside inference mode
         _write(view, adv, val)
-        _bump(a)
         return
     # autograd: PyTorch writes through a view (CopySlices on the base) unless the view part of the key is a no-op
     root = a._base
+    if root is not None:
+        check_view_inplace(a)
     if root is not None and root._data is not x:  # a real view (a detach() alias shares the very array)
         if root._requires_grad and root._grad_fn is None:
             raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
@@ -666,122 +668,9 @@ def _value_grad(gv, v):
     return gv
 
 
-class IndexPut(Op):
-    """``a[key][adv] = v`` in place, recorded for autograd: grads flow to the old ``a`` and to ``v``."""
-    node_name = "IndexPutBackward0"
-    saves = False
-
-    @staticmethod
-    def forward(ctx, a, v, key, adv, val):
-        ctx.key, ctx.adv = key, adv
-        x = a._data
-        _write(x[key], adv, val)
-        return x
-
-    @staticmethod
-    def backward(ctx, g):
-        key, adv = ctx.key, ctx.adv
-        ga = None
-        if ctx.needs_input_grad[0]:
-            arr = np.array(g._data, copy=True)
-            _write(arr[key], adv, 0)
-            ga = _wrap(arr)
-        gv = None
-        if ctx.needs_input_grad[1]:
-            gv = Index.apply(g, key=key, adv=adv) if adv is not None else Slice.apply(g, key=key)
-            gv = _value_grad(gv, ctx.inputs[1])
-        return ga, gv
-
-
-def _torch_name(cls, name):
-    """PyTorch prints some in-place nodes with their C++ namespace (``torch::autograd::CopySlices``)."""
-    cls._node_cls.name = lambda self: name
-
-
-class CopySlices(IndexPut):
-    node_name = "CopySlices"
-
-
-_torch_name(CopySlices, "torch::autograd::CopySlices")
-
-
-class FillInto(IndexPut):
-    node_name = "FillBackward3"
-
-
-class CopyInto(IndexPut):
-    node_name = "CopyBackwards"
-
-
-_torch_name(CopyInto, "torch::autograd::CopyBackwards")
-
-
-def _like_root(layout):
-    """A zero array laid out like the root (shape, byte strides, dtype), and the flat buffer under it."""
-    shape, st, dt = layout
-    extent = 1 + builtins.sum((n - 1) * s for n, s in zip(shape, st)) // dt.itemsize if 0 not in shape else 1
-    flat = np.zeros(builtins.max(extent, 1), dt)
-    return flat, as_strided(flat, shape, st)
-
-
-class ViewCopySlices(Op):
-    """``view[key][adv] = v`` where ``view`` is a view of ``root``: the new history of ``root`` (CopySlices)."""
-    node_name = "CopySlices"
-    saves = False
-
-    @staticmethod
-    def forward(ctx, root, v, view, geom, key, adv, val):
-        ctx.geom, ctx.key, ctx.adv = geom, key, adv
-        _write(view[key], adv, val)
-        return root._data
-
-    @staticmethod
-    def backward(ctx, g):
-        layout, off, vshape, vst = ctx.geom
-        flat, groot = _like_root(layout)
-        groot[...] = g._data
-        gview = as_strided(flat[off:], vshape, vst)
-        gv = None
-        if ctx.needs_input_grad[1]:
-            sub = gview[ctx.key]
-            sub = sub[ctx.adv] if ctx.adv is not None else sub
-            gv = _value_grad(_wrap(np.array(sub, copy=True)), ctx.inputs[1])
-        _write(gview[ctx.key], ctx.adv, 0)
-        return (_wrap(np.array(groot, copy=True)) if ctx.needs_input_grad[0] else None), gv
-
-
-_torch_name(ViewCopySlices, "torch::autograd::CopySlices")
-
-
-class AsStridedView(Op):
-    """The regenerated history of a view after an in-place write through it (``AsStridedBackward0``)."""
-    node_name = "AsStridedBackward0"
-    saves = False
-
-    @staticmethod
-    def forward(ctx, root, view, geom):
-        ctx.geom = geom
-        return view
-
-    @staticmethod
-    def backward(ctx, g):
-        layout, off, vshape, vst = ctx.geom
-        flat, groot = _like_root(layout)
-        as_strided(flat[off:], vshape, vst)[...] += g._data
-        return _wrap(np.array(groot, copy=True))
-
-
-def _setitem_view(a, root, npkey, adv, val, value):
-    """``a[key] = value`` where ``a`` views ``root``: root's history becomes CopySlices, a's an as_strided of it."""
-    ra, va = root._data, a._data
-    off = va.__array_interface__["data"][0] - ra.__array_interface__["data"][0]
-    if off < 0 or builtins.any(s < 0 for s in ra.strides + va.strides):
-        raise RuntimeError("ember does not support in-place assignment into this view of a tensor that is part of "
-                           "the autograd graph; index the base tensor instead")
-    geom = ((ra.shape, ra.strides, ra.dtype), off // ra.itemsize, va.shape, va.strides)
-    _rebase(root, ViewCopySlices.apply(root, value, view=va, geom=geom, key=npkey, adv=adv, val=val))
-    v = AsStridedView.apply(root, view=va, geom=geom)
-    a._grad_fn, a._output_nr, a._requires_grad = v._grad_fn, v._output_nr, v._requires_grad
+# moved to index_put.py (the recorded history of setitem); re-exported so callers keep one import path
+from .index_put import (  # noqa: E402,F401
+    AsStridedView, CopyInto, CopySlices, FillInto, IndexPut, ViewCopySlices, _setitem_view)
 
 
 # moved to diag.py; re-exported so callers keep one import path

@@ -9,6 +9,7 @@ import numpy as np
 from .. import dtypes as D
 from ._util import _wrap, norm_dim
 from ..autograd.function import _NOCTX
+from ..autograd.grad_mode import _state as _grad_state
 from .elementwise import Op
 from .linalg import LinAlgError, _conj, _finish_out, _infer_size, _out_check, _st
 
@@ -113,9 +114,24 @@ class Det(Op):
         d = ctx.saved_output()
         x = a._data
         if x.size and _near_singular(x):
-            cof = _wrap(np.conj(_cofactor(x)).astype(x.dtype))
-            return g.unsqueeze(-1).unsqueeze(-1) * cof
+            return _det_grad_singular(g, a)
         return (g * _conj(d)).unsqueeze(-1).unsqueeze(-1) * _conj(inv(a).mT)
+
+
+def _det_grad_singular(g, a):
+    """PyTorch's singular-case det grad: the cofactor matrix from ``A = U diag(S) Vh``.
+
+    ``d det / dA = det(U) det(Vh) * U diag(prod_{j != i} S_j) Vh``, finite when A is singular. Written with
+    ops on ``Svd``'s outputs, so create_graph differentiates it (through the SVD's own backward).
+    """
+    from .reduce import _prod_safe_zeros
+    x = a._data
+    if x.dtype.kind == "c":  # the SVD's grad is real-only here: the cofactor as a constant (first order)
+        return g.unsqueeze(-1).unsqueeze(-1) * _wrap(np.conj(_cofactor(x)).astype(x.dtype))
+    u, s, vh = Svd.apply(a)
+    alpha = _wrap((np.linalg.det(u._data) * np.linalg.det(vh._data)).astype(x.dtype))  # +-1: locally constant
+    dS = _prod_safe_zeros((g * alpha).unsqueeze(-1), s, s.ndim - 1)
+    return (u * dS.unsqueeze(-2)) @ vh
 
 
 def det(A, *, out=None):
@@ -207,13 +223,66 @@ class Svdvals(Op):
 
     @staticmethod
     def backward(ctx, g):
-        u, vh = ctx.uv
         a = ctx.inputs[0]
         if a._data.size == 0:
             return g.new_zeros(a.shape)
+        if _grad_state.enabled and a._data.dtype.kind != "c":
+            # create_graph: U and Vh depend on A too; take them from a recorded Svd so that the grad of
+            # this formula flows through the SVD's own backward
+            u, _, vh = Svd.apply(a)
+        else:
+            u, vh = _wrap(ctx.uv[0]), _wrap(ctx.uv[1])
         # dA = U diag(g) V^H
-        gu = _wrap(u) * g.to(a.dtype).unsqueeze(-2)
-        return gu @ _wrap(vh)
+        return (u * g.to(a.dtype).unsqueeze(-2)) @ vh
+
+
+class Svd(Op):
+    """The reduced SVD ``A = U diag(S) Vh`` with its grad (PyTorch's svd_backward), real dtypes.
+
+    ember has no public ``linalg.svd`` yet; svdvals' and det's backward formulas use it under create_graph.
+    """
+    node_name = "LinalgSvdBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        x = a._data
+        u, s, vh = np.linalg.svd(x, full_matrices=False)
+        return u.astype(x.dtype, copy=False), s.astype(x.dtype, copy=False), vh.astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, gU, gS, gVh):
+        u, s, vh = ctx.saved_output(0), ctx.saved_output(1), ctx.saved_output(2)
+        m, n = u.shape[-2], vh.shape[-1]
+        gU = gU if gU is not None and (gU._requires_grad or gU._data.any()) else None
+        gVh = gVh if gVh is not None and (gVh._requires_grad or gVh._data.any()) else None
+        if gU is None and gVh is None:
+            return (u * gS.unsqueeze(-2)) @ vh if gS is not None else None
+        # gA = U [ (skew(U^T gU) S + S skew(V^T gV)) / E + diag(gS) ] Vh
+        #      + (I - U U^T) gU S^-1 Vh + U S^-1 gV^T (I - V V^T),   E_ij = S_j^2 - S_i^2 (1 on the diagonal)
+        v = vh.mT
+        gV = gVh.mT if gVh is not None else None
+        s2 = s * s
+        k = s.shape[-1]
+        eye = _wrap(np.eye(k, dtype=bool))
+        e = (s2.unsqueeze(-2) - s2.unsqueeze(-1)).masked_fill(eye, 1)
+        core = None
+        if gU is not None:
+            uhgu = u.mT @ gU
+            core = (uhgu - uhgu.mT) * s.unsqueeze(-2)
+        if gV is not None:
+            vhgv = vh @ gV
+            t = s.unsqueeze(-1) * (vhgv - vhgv.mT)
+            core = t if core is None else core + t
+        core = core / e
+        if gS is not None:
+            core = core + gS.diag_embed()
+        if m > n and gU is not None:
+            gus = gU / s.unsqueeze(-2)
+            return (u @ core + gus - u @ (u.mT @ gus)) @ vh
+        if m < n and gV is not None:
+            gvs = (gV / s.unsqueeze(-2)).mT
+            return u @ (core @ vh + gvs - (gvs @ v) @ vh)
+        return u @ core @ vh
 
 
 def svdvals(A, *, driver=None, out=None):

@@ -9,7 +9,7 @@ import numpy as np
 
 from .. import return_types
 from ._util import _wrap, float_np, is_tensor, norm_dim
-from .elementwise import Op, _check_broadcast, _not_implemented, _type_name
+from .elementwise import Op, _check_broadcast, _not_implemented, _type_name, zeros_scalar
 
 
 def _ops():
@@ -331,32 +331,28 @@ class Cdist(Op):
 
     @staticmethod
     def backward(ctx, g):
+        # PyTorch's _cdist_backward, written with ops so that create_graph differentiates it
+        # (PyTorch raises "the derivative for '_cdist_backward' is not implemented" there)
+        E = _ops()
         a, b = ctx.inputs[:2]
         p = ctx.p
-        x, y = a._data, b._data
-        dist = ctx.saved_output()._data[..., None]
-        gd = g._data[..., None]
-        diff = x[..., :, None, :] - y[..., None, :, :]
-        with np.errstate(all="ignore"):
-            if p == 0:
-                t = np.zeros_like(diff)
-            elif p == 1:
-                t = np.sign(diff)
-            elif p == 2:
-                t = np.where(dist == 0, 0, diff / dist)
-            elif p == float("inf"):
-                t = np.sign(diff) * (np.abs(diff) == dist)
-            elif p < 1:
-                t = np.where((dist == 0) | (diff == 0), 0,
-                             np.sign(diff) * np.abs(diff) ** (p - 1) / dist ** (p - 1))
-            else:
-                t = np.where(dist == 0, 0, np.sign(diff) * np.abs(diff) ** (p - 1) / dist ** (p - 1))
-        t = t * gd
-        ga = t.sum(-2)
-        gb = -t.sum(-3)
+        diff = a.unsqueeze(-2) - b.unsqueeze(-3)
+        dist = ctx.saved_output().unsqueeze(-1)
+        z = zeros_scalar(diff)
+        if p == 0:
+            t = E.zeros_like(diff)
+        elif p == 1:
+            t = diff.sgn()
+        elif p == 2:
+            t = E.where(dist == 0, z, diff / dist)
+        elif p == float("inf"):
+            t = E.where(diff.abs() == dist, diff.sgn(), z)
+        else:
+            t = diff.sgn() * diff.abs() ** (p - 1) / dist ** (p - 1)
+            t = E.where((dist == 0) | (diff == 0) if p < 1 else dist == 0, z, t)
+        t = t * g.unsqueeze(-1)
         n = ctx.needs_input_grad
-        return (_wrap(ga.astype(x.dtype, copy=False)) if n[0] else None), \
-            (_wrap(gb.astype(y.dtype, copy=False)) if n[1] else None)
+        return (t.sum(-2) if n[0] else None), (-t.sum(-3) if n[1] else None)
 
 
 def _euclidean_dist(x1, x2):
@@ -402,18 +398,15 @@ class Dist(Op):
 
     @staticmethod
     def backward(ctx, g):
+        # PyTorch's norm_backward(grad, self - other, p, result), with ops: a graph under create_graph
+        from .stats import norm_backward
         a, b = ctx.inputs[:2]
-        d = (a - b).detach().requires_grad_(False)
-        with _grad_on():
-            dd = d.detach().requires_grad_(True)
-            out = _ops().linalg.vector_norm(dd, ctx.p)
-            gd, = _ops().autograd.grad(out, dd, g)
+        d = a - b
+        gd = norm_backward(g, d, ctx.p, ctx.saved_output(), None, False)
+        if gd is None:  # p = 0: a piecewise-constant count
+            gd = _ops().zeros_like(d)
         n = ctx.needs_input_grad
         return (gd if n[0] else None), (-gd if n[1] else None)
-
-
-def _grad_on():
-    return _ops().enable_grad()
 
 
 def dist(input, other, p=2):
@@ -448,10 +441,14 @@ class Logcumsumexp(Op):
         d = ctx.dim
         if x.dim() == 0:
             return g
-        # sum_{j>=i} g_j exp(x_i - out_j), with the positive and negative parts of g apart (no overflow)
-        pos = _rev_lcse(E.log(g.clamp(min=0)) - out, d)
-        neg = _rev_lcse(E.log((-g).clamp(min=0)) - out, d)
-        return E.exp(x + pos) - E.exp(x + neg)
+        # sum_{j>=i} g_j exp(x_i - out_j), with the positive and negative parts of g apart (no overflow).
+        # PyTorch's formula: log|g| where g has the sign, the lowest float elsewhere, chosen by ``where``
+        # (log(g.clamp(min=0)) has the same value but an inf * 0 = nan derivative under create_graph)
+        low = E.tensor(np.finfo(g._data.dtype).min, dtype=g.dtype)
+        log_abs = g.abs().log()
+        pos = _rev_lcse(E.where(g > 0, log_abs, low) - out, d)
+        neg = _rev_lcse(E.where(g < 0, log_abs, low) - out, d)
+        return E.exp(pos + x) - E.exp(neg + x)
 
 
 def logcumsumexp(input, dim, *, out=None):

@@ -5,7 +5,8 @@ import numpy as np
 
 from ._util import _wrap, norm_dim
 from .elementwise import Op, _not_implemented, exp, where
-from .reduce import _check_grad_dtype, _float_input, _int_acc, _low_precision
+from ._parallel import _MIN_ELEMENTS, elementwise
+from .reduce import _check_grad_dtype, _float_input, _int_acc, _low_precision, _sum_np
 
 
 # ============================================================================ scans
@@ -158,7 +159,31 @@ class Softmax(Op):
         y = ctx.saved_output()
         if y.ndim == 0:
             return g * 0
-        return y * (g - (g * y).sum(ctx.dim, keepdim=True))
+        return SoftmaxBackwardData.apply(g, y, dim=ctx.dim)
+
+
+# NOTE [ activation backward ops ] in unary.py: softmax's and log_softmax's grads are ops of (grad, output)
+# too, PyTorch's _softmax_backward_data / _log_softmax_backward_data, with their own grads
+
+class SoftmaxBackwardData(Op):
+    """``y * (g - sum(g * y, dim))`` for ``y = softmax(x, dim)``."""
+    node_name = "SoftmaxBackwardDataBackward0"
+
+    @staticmethod
+    def forward(ctx, g, y, dim):
+        ctx.dim = dim
+        gd, yd = g._data, y._data
+        return yd * (gd - _sum_np(gd * yd, (dim,), True))
+
+    @staticmethod
+    def backward(ctx, gg):
+        g, y = ctx.inputs
+        d = ctx.dim
+        n = ctx.needs_input_grad
+        gg_g = SoftmaxBackwardData.apply(gg, y, dim=d) if n[0] else None
+        # PyTorch's softmax_double_backward
+        gg_y = (g * gg - (y * g).sum(d, keepdim=True) * gg - g * (y * gg).sum(d, keepdim=True)) if n[1] else None
+        return gg_g, gg_y
 
 
 class LogSoftmax(Op):
@@ -181,7 +206,32 @@ class LogSoftmax(Op):
         y = ctx.saved_output()
         if y.ndim == 0:
             return g * 0
-        return g - exp(y) * g.sum(ctx.dim, keepdim=True)
+        return LogSoftmaxBackwardData.apply(g, y, dim=ctx.dim)
+
+
+class LogSoftmaxBackwardData(Op):
+    """``g - exp(y) * sum(g, dim)`` for ``y = log_softmax(x, dim)``."""
+    node_name = "LogSoftmaxBackwardDataBackward0"
+
+    @staticmethod
+    def forward(ctx, g, y, dim):
+        ctx.dim = dim
+        gd, yd = g._data, y._data
+        e = np.exp(yd) if yd.size < _MIN_ELEMENTS else elementwise(np.exp, yd)
+        if gd.dtype != e.dtype or gd.shape != e.shape:
+            return gd - e * _sum_np(gd, (dim,), True)
+        e *= _sum_np(gd, (dim,), True)  # e is our own temporary: reuse it for the result
+        return np.subtract(gd, e, out=e)
+
+    @staticmethod
+    def backward(ctx, gg):
+        g, y = ctx.inputs
+        d = ctx.dim
+        n = ctx.needs_input_grad
+        ey = exp(y)
+        gg_g = (gg - (gg * ey).sum(d, keepdim=True)) if n[0] else None
+        gg_y = -(g.sum(d, keepdim=True) * ey * gg) if n[1] else None
+        return gg_g, gg_y
 
 
 def softmax(input, dim=None, dtype=None, *, _stacklevel=3):

@@ -6,7 +6,8 @@ import numpy as np
 
 from .. import dtypes as D
 from ._util import _wrap, is_tensor, norm_dim
-from .elementwise import Op, _type_name
+from .elementwise import Op, _type_name, zeros_scalar
+from . import elementwise as _ew
 from .shape import _broadcast_shape
 from .index import IndexAdd_, _FULL, _scalar_to, _value_array
 
@@ -371,10 +372,14 @@ def _src_grad(ctx, g):
     src = ctx.inputs[1]
     gs = g.gather(ctx.dim, _wrap(ctx.index))
     if tuple(gs.shape) != tuple(src.shape):
-        z = np.zeros(src._data.shape, g._data.dtype)
-        z[tuple(slice(0, n) for n in gs.shape)] = gs._data
-        gs = _wrap(z)
+        gs = _pad_to(gs, src._data.shape)
     return gs
+
+
+def _pad_to(g, shape):
+    """``g`` in the leading corner of zeros of ``shape`` (an op, so create_graph differentiates through it)."""
+    from .index import SliceScatter
+    return SliceScatter.apply(g, shape=tuple(shape), key=tuple(slice(0, n) for n in g.shape))
 
 
 
@@ -448,52 +453,54 @@ class ScatterReduce(Op):
         x = a._data
         res, cnt, hit = _scatter_reduce_np(x, dim, index, src._data, reduce, include_self)
         ctx.dim, ctx.index, ctx.reduce, ctx.include_self = dim, index, reduce, include_self
-        ctx.hit, ctx.res = hit, res
+        ctx.hit = hit
         return res
 
     @staticmethod
     def backward(ctx, g):
+        # PyTorch's scatter_reduce_backward, written with ops so that create_graph differentiates it
         self_t, src_t = ctx.inputs
-        x, s, idx, d = self_t._data, src_t._data, ctx.index, ctx.dim
-        res, hit = ctx.res, ctx.hit
-        gd = g._data
-        key = _scatter_key(idx, d)
-        sub = tuple(slice(0, n) for n in idx.shape)
-        sv = s[sub]
-        if ctx.reduce == "sum":
-            gx, gs = gd.copy(), gd[key]
-        elif ctx.reduce == "mean":
-            n = _scatter_np(np.ones(x.shape, gd.dtype) if ctx.include_self else np.zeros(x.shape, gd.dtype), d, idx,
-                            np.ones(idx.shape, gd.dtype), "add")
+        x, s, index, d = self_t._data, src_t._data, ctx.index, ctx.dim
+        idx = _wrap(index)
+        dt = g._data.dtype
+        sub = tuple(slice(0, n) for n in index.shape)
+        sv, sv_np = (src_t, s) if s.shape == index.shape else (src_t[sub], s[sub])
+        z = zeros_scalar(g)
+        red = ctx.reduce
+        if red == "sum":
+            gx, gs = g, g.gather(d, idx)
+        elif red == "mean":
+            n = _scatter_np(np.ones(x.shape, dt) if ctx.include_self else np.zeros(x.shape, dt), d, index,
+                            np.ones(index.shape, dt), "add")
             n[n == 0] = 1
-            gx, gs = gd / n, (gd / n)[key]
-        elif ctx.reduce == "prod":
-            masked_self = np.where(x == 0, np.ones((), x.dtype), x)
-            msr, _, _ = _scatter_reduce_np(masked_self, d, idx, s, "prod", ctx.include_self)
-            gx = gd * msr / masked_self
-            src_zero = sv == 0
-            nzero = _scatter_np(np.zeros(x.shape, np.int64), d, idx, src_zero.astype(np.int64), "add")[key]
-            single = src_zero & (nzero == 1)
-            masked_src = np.where(single, np.ones((), s.dtype), sv)
-            full_ms = s.copy()
-            full_ms[sub] = masked_src
-            msrc_res, _, _ = _scatter_reduce_np(x, d, idx, full_ms, "prod", ctx.include_self)
-            with np.errstate(all="ignore"):
-                gs = np.where(single, (gd * msrc_res)[key], (gd * res)[key] / np.where(src_zero, 1, sv))
-        else:  # amax / amin
-            value = res[key]
-            self_is = (x == res).astype(gd.dtype)
-            src_is = (sv == value).astype(gd.dtype)
-            cnt = _scatter_np(self_is, d, idx, src_is, "add")  # PyTorch counts self even without include_self
-            with np.errstate(all="ignore"):
-                dist = gd / cnt
-            gx = np.where(x == res, dist, 0) if ctx.include_self else np.where(hit, 0, np.where(x == res, dist, 0))
-            gs = np.where(sv == value, dist[key], 0)
+            nt = _wrap(n)
+            gx, gs = g / nt, g.gather(d, idx) / _wrap(n[_scatter_key(index, d)])
+        elif red == "prod":
+            masked_self = self_t.masked_fill(_wrap(x == 0), 1)
+            gx = g * ScatterReduce.apply(masked_self, src_t, dim=d, index=index, reduce="prod",
+                                         include_self=ctx.include_self) / masked_self
+            src_zero = sv_np == 0
+            nzero = _scatter_np(np.zeros(x.shape, np.int64), d, index, src_zero.astype(np.int64), "add")
+            single = src_zero & (nzero[_scatter_key(index, d)] == 1)
+            full_single = np.zeros(s.shape, bool)
+            full_single[sub] = single
+            masked_src_res = ScatterReduce.apply(self_t, src_t.masked_fill(_wrap(full_single), 1), dim=d,
+                                                 index=index, reduce="prod", include_self=ctx.include_self)
+            gs = _ew.where(_wrap(single), (g * masked_src_res).gather(d, idx),
+                           (g * ctx.saved_output()).gather(d, idx) / sv.masked_fill(_wrap(src_zero), 1))
+        else:  # amax / amin: the grad is shared evenly by self and src elements equal to the result
+            res = ctx.saved_output()
+            self_is = x == res._data
+            src_is = sv_np == res._data[_scatter_key(index, d)]
+            cnt = _wrap(_scatter_np(self_is.astype(dt), d, index, src_is.astype(dt), "add"))
+            share = g / cnt  # PyTorch counts self even without include_self
+            gx = _ew.where(_wrap(self_is), share, z)
+            gs = _ew.where(_wrap(src_is), share.gather(d, idx), z)
         if not ctx.include_self:
-            gx = np.where(hit, 0, gx)
-        gsrc = np.zeros(s.shape, gd.dtype)
-        gsrc[sub] = gs
-        return _wrap(np.asarray(gx, gd.dtype)), _wrap(gsrc)
+            gx = gx.masked_fill(_wrap(ctx.hit), 0)
+        if tuple(gs.shape) != s.shape:
+            gs = _pad_to(gs, s.shape)
+        return gx, gs
 
 
 def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
@@ -602,10 +609,12 @@ class MaskedScatter(Op):
         ga = g.masked_fill(m, 0) if ctx.needs_input_grad[0] else None
         gs = None
         if ctx.needs_input_grad[1]:
+            # g at the mask, in order, then zeros for the unused tail of source (ops: differentiable)
             src = ctx.inputs[1]
-            flat = np.zeros(src._data.size, g._data.dtype)
-            flat[:ctx.n] = g._data[ctx.mask]
-            gs = _wrap(flat.reshape(src._data.shape))
+            gs = g.masked_select(m)
+            if src._data.size != ctx.n:
+                gs = _pad_to(gs, (src._data.size,))
+            gs = gs.reshape(src._data.shape)
         return ga, gs
 
 

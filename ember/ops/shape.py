@@ -16,6 +16,7 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from ._util import _wrap, is_tensor, norm_dim, norm_dims, result_np_dtype
+from ..autograd.function import MULTI_VIEW, view_meta
 from .elementwise import Op
 
 _VIEW_ERR = ("view size is not compatible with input tensor's size and stride (at least one dimension spans across "
@@ -26,7 +27,18 @@ def _as_view(out, a):
     """Mark ``out`` as a view of ``a`` (sharing its root's version counter)."""
     b = a._base
     out._base = b if b is not None else a
+    if a._requires_grad or b is not None:
+        view_meta(a, out)
     return out
+
+
+def _multi_views(outs, a):
+    """The views one op returned together (split, unbind, chunk): PyTorch forbids writing into them in place."""
+    for o in outs:
+        _as_view(o, a)
+        if o._grad_fn is not None:
+            o._cm = MULTI_VIEW
+    return outs
 
 
 def _shape_arg(shape, name="view", arg="size"):
@@ -571,7 +583,7 @@ def unbind(a, dim=0):
     d = norm_dim(dim, a._data.ndim)
     if a._data.shape[d] == 0:
         return ()
-    return tuple(_as_view(o, a) for o in Unbind.apply(a, dim=d))
+    return _multi_views(Unbind.apply(a, dim=d), a)
 
 
 class Split(Op):
@@ -600,7 +612,7 @@ class SplitWithSizes(Split):
 
 
 def _split(a, cls, sizes, d):
-    return tuple(_as_view(o, a) for o in cls.apply(a, sizes=tuple(sizes), dim=d))
+    return _multi_views(cls.apply(a, sizes=tuple(sizes), dim=d), a)
 
 
 def split(a, split_size_or_sections, dim=0):

@@ -153,11 +153,13 @@ class Median(Op):
 
     @staticmethod
     def backward(ctx, g):
+        from .arith import Where
         x = ctx.inputs[0]._data
         v = ctx.v
         eq = (x == v) | (np.isnan(x) & np.isnan(v)) if x.dtype.kind in "fc" else (x == v)
         n = builtins.max(int(eq.sum()), 1)
-        return _wrap(np.where(eq, g._data / n, 0).astype(g._data.dtype))
+        # an op on g (not NumPy on g's array): create_graph differentiates through it
+        return Where.apply(_wrap(np.asarray(eq)), g / n, _wrap(np.zeros((), g._data.dtype)))
 
 
 def median(input, dim=None, keepdim=False):

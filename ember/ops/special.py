@@ -9,7 +9,7 @@ import math
 import numpy as np
 
 from . import _special_math as K
-from ._util import float_np, is_tensor, operands, result_np_dtype
+from ._util import _wrap, float_np, is_tensor, operands, result_np_dtype
 from .elementwise import Op, _check_broadcast, _need_tensor, _not_implemented, _out, zeros_scalar
 from . import elementwise as _ew
 from .unary import _unary
@@ -155,11 +155,13 @@ class Xlogy(Op):
         n = ctx.needs_input_grad
         ga = gb = None
         if n[0]:
-            # PyTorch: xlogy(grad, other), zero where self == 0 and other <= 0
+            # PyTorch: xlogy(grad, other).masked_fill((self == 0) & (other <= 0), 0)
             ga = xlogy(g, b)
-            z = (a == 0) & (b <= 0) if is_tensor(b) else ((a == 0) if b <= 0 else None)
-            if z is not None:
-                ga = _ew.where(z, zeros_scalar(ga), ga)
+            if is_tensor(b):
+                z = (a == 0) & (b <= 0)
+            else:  # a number other: the mask is a == 0 or nothing (kept, for PyTorch's node name)
+                z = (a == 0) if b <= 0 else _wrap(np.zeros(a._data.shape, bool))
+            ga = ga.masked_fill(z, 0)
         if n[1]:
             gb = g * a / b
         return ga, gb
@@ -312,7 +314,8 @@ class Addcdiv(Op):
         a, t1, t2 = ctx.inputs
         v = ctx.value
         n = ctx.needs_input_grad
-        return g, (g * v / t2 if n[1] else None), (-g * v * t1 / (t2 * t2) if n[2] else None)
+        # PyTorch's grad * (value / tensor2) and -grad * (value * tensor1 / (tensor2 * tensor2))
+        return g, (g * (v / t2) if n[1] else None), (-g * (v * t1 / (t2 * t2)) if n[2] else None)
 
 
 # ============================================================================ public functions

@@ -199,30 +199,32 @@ class Norm(Op):
 
     @staticmethod
     def backward(ctx, g):
-        a = ctx.inputs[0]
-        p = ctx.ord
-        out = ctx.saved_output()
-        if not ctx.keepdim and a.ndim != 0:
-            g, out = _restore(g, a.shape, ctx.axes, False), _restore(out, a.shape, ctx.axes, False)
-        z = zeros_scalar(g)
-        if p == 0:
-            return None
-        if p == 1:
-            return a.sgn() * g
-        if p == 2:
-            return g * where(out == 0, z, a / out)
-        if p == math.inf or p == -math.inf:
-            sa = a.abs()
-            mask = (sa == out) | sa.isnan()
-            return a.sgn() * _scale_grad_by_count(g, mask, ctx.axes)
-        if p < 1:
-            scaled = a.sgn() * where(a == 0, z, a.abs() ** (p - 1))
-            return scaled * g * out ** (1 - p)
-        if p < 2:
-            scaled = a.sgn() * a.abs() ** (p - 1)
-        else:
-            scaled = a * a.abs() ** (p - 2)
-        return scaled * where(out == 0, z, g / out ** (p - 1))
+        return norm_backward(g, ctx.inputs[0], ctx.ord, ctx.saved_output(), ctx.axes, ctx.keepdim)
+
+
+def norm_backward(g, a, p, out, axes, keepdim):
+    """PyTorch's norm_backward: the grad of ``out = ||a||_p`` over ``axes``, written with ops (so it has a grad)."""
+    if not keepdim and a.ndim != 0:
+        g, out = _restore(g, a.shape, axes, False), _restore(out, a.shape, axes, False)
+    z = zeros_scalar(g)
+    if p == 0:
+        return None
+    if p == 1:
+        return a.sgn() * g
+    if p == 2:
+        return g * where(out == 0, z, a / out)
+    if p == math.inf or p == -math.inf:
+        sa = a.abs()
+        mask = (sa == out) | sa.isnan()
+        return a.sgn() * _scale_grad_by_count(g, mask, axes)
+    if p < 1:
+        scaled = a.sgn() * where(a == 0, z, a.abs() ** (p - 1))
+        return scaled * g * out ** (1 - p)
+    if p < 2:
+        scaled = a.sgn() * a.abs() ** (p - 1)
+    else:
+        scaled = a * a.abs() ** (p - 2)
+    return scaled * where(out == 0, z, g / out ** (p - 1))
 
 
 def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):

@@ -5,7 +5,7 @@ import numpy as np
 
 from .. import dtypes as D
 from ..autograd.grad_mode import _state as _grad_state
-from ._util import is_tensor, py_scalar, result_np_dtype
+from ._util import _wrap, is_tensor, py_scalar, result_np_dtype
 from ._parallel import _MIN_ELEMENTS, elementwise
 from .elementwise import Op, _check_broadcast, _fit_int, _fl, _not_implemented, zeros_scalar
 from . import elementwise as _ew  # public wrappers, looked up at call time
@@ -87,7 +87,7 @@ Acos = _unary("Acos", "AcosBackward0", np.arccos, lambda g, x, o: -g * _ew.rsqrt
 Atan = _unary("Atan", "AtanBackward0", np.arctan, lambda g, x, o: g / (1 + x * x))
 Sinh = _unary("Sinh", "SinhBackward0", np.sinh, lambda g, x, o: g * _ew.cosh(x))
 Cosh = _unary("Cosh", "CoshBackward0", np.cosh, lambda g, x, o: g * _ew.sinh(x))
-Tanh = _unary("Tanh", "TanhBackward0", np.tanh, lambda g, x, o: g * (1 - o * o), uses="output")
+Tanh = _unary("Tanh", "TanhBackward0", np.tanh, lambda g, x, o: TanhBackward.apply(g, o), uses="output")
 Reciprocal = _unary("Reciprocal", "ReciprocalBackward0", np.reciprocal, lambda g, x, o: -g * o * o, uses="output")
 
 
@@ -109,7 +109,63 @@ def _sigmoid_np(x):
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
 
 
-Sigmoid = _unary("Sigmoid", "SigmoidBackward0", _sigmoid_np, lambda g, x, o: g * o * (1 - o), uses="output")
+Sigmoid = _unary("Sigmoid", "SigmoidBackward0", _sigmoid_np, lambda g, x, o: SigmoidBackward.apply(g, o),
+                 uses="output")
+
+
+# ---------------------------------------------------------------------------- activation grads as ops
+# NOTE [ activation backward ops ]: tanh's, sigmoid's and relu's grads are each one op of (grad, output),
+# PyTorch's tanh_backward / sigmoid_backward / threshold_backward: one NumPy expression at first order
+# (no intermediate tensors), and their own backward (below each) gives the second derivative, under
+# PyTorch's node names (``g.grad_fn`` is TanhBackwardBackward0 after ``grad(..., create_graph=True)``).
+
+class TanhBackward(Op):
+    """``g * (1 - y^2)`` for ``y = tanh(x)``."""
+    node_name = "TanhBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, g, y):
+        o = y._data
+        return g._data * (1 - o * o)
+
+    @staticmethod
+    def backward(ctx, gg):
+        g, y = ctx.inputs
+        n = ctx.needs_input_grad
+        return (TanhBackward.apply(gg, y) if n[0] else None), (gg * (y * g * -2) if n[1] else None)
+
+
+class SigmoidBackward(Op):
+    """``g * y * (1 - y)`` for ``y = sigmoid(x)``."""
+    node_name = "SigmoidBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, g, y):
+        o = y._data
+        return g._data * o * (1 - o)
+
+    @staticmethod
+    def backward(ctx, gg):
+        g, y = ctx.inputs
+        n = ctx.needs_input_grad
+        return (SigmoidBackward.apply(gg, y) if n[0] else None), (gg * g * (1 - 2 * y) if n[1] else None)
+
+
+class ThresholdBackward(Op):
+    """relu's grad: ``g`` where ``y = relu(x) > 0``, else 0. Its grad w.r.t. ``y`` is zero (but defined)."""
+    node_name = "ThresholdBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, g, y):
+        gd = g._data
+        return np.where(y._data > 0, gd, np.zeros((), gd.dtype))
+
+    @staticmethod
+    def backward(ctx, gg):
+        g, y = ctx.inputs
+        n = ctx.needs_input_grad
+        return (ThresholdBackward.apply(gg, y) if n[0] else None), \
+            (_wrap(np.zeros(y._data.shape, gg._data.dtype)) if n[1] else None)
 
 
 def _sign_np(x):
@@ -147,7 +203,7 @@ def _relu_np(x):
     return np.maximum(x, 0, dtype=x.dtype)
 
 
-Relu = _unary("Relu", "ReluBackward0", _relu_np, lambda g, x, o: _ew.where(o > 0, g, zeros_scalar(g)), uses="output",
+Relu = _unary("Relu", "ReluBackward0", _relu_np, lambda g, x, o: ThresholdBackward.apply(g, o), uses="output",
               floating=False, check=_relu_check)
 
 

@@ -31,14 +31,6 @@ class RemovableHandle:
         self.remove()
 
 
-def insert_before_retain(lst, hook):
-    """Add a tensor hook to a node's list, ahead of any retain_grad hook (PyTorch runs that one last)."""
-    i = len(lst)
-    while i and getattr(lst[i - 1], "_retains", False):
-        i -= 1
-    lst.insert(i, hook)
-
-
 _scalar_warned = []
 
 
@@ -49,20 +41,3 @@ def warn_scalar_once():
     _scalar_warned.append(True)
     warnings.warn("Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n"
                   "Consider using tensor.detach() first.", UserWarning, stacklevel=3)
-
-
-class ListHandle:
-    """Removes a hook from the list it was appended to."""
-
-    def __init__(self, lst, hook):
-        self._lst, self._hook = lst, hook
-
-    def remove(self):
-        if self._hook in self._lst:
-            self._lst.remove(self._hook)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.remove()
