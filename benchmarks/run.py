@@ -104,10 +104,12 @@ def workloads():
     }
 
 
-def run(rounds, scale):
+def run(rounds, scale, only=None):
     rows = []
     torch.set_num_threads(max(1, torch.get_num_threads()))
     for name, (setup, number) in workloads().items():
+        if only and only not in name:
+            continue
         n = max(1, int(number * scale))
         fe, ft = setup(ember), setup(torch)
         fe(), ft()  # warm up
@@ -130,8 +132,9 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--quick", action="store_true", help="smoke run: every workload once, briefly")
     p.add_argument("--rounds", type=int, default=7)
+    p.add_argument("--only", help="run only the workloads whose name contains this text")
     args = p.parse_args(argv)
-    rows = run(1 if args.quick else args.rounds, 0.02 if args.quick else 1.0)
+    rows = run(1 if args.quick else args.rounds, 0.02 if args.quick else 1.0, args.only)
     print(f"{'workload':30s} | {'ember':>10s} | {'torch':>10s} | ratio")
     print("-" * 66)
     for name, te, tt, r in rows:

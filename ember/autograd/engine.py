@@ -49,16 +49,17 @@ def _expandable(shape, to):
 def _topo_counts(roots):
     """Number of incoming edges for every node reachable from ``roots`` (the dict doubles as 'seen')."""
     deps = dict.fromkeys(roots, 0)  # roots count as seen: a root reached from another is not walked twice
+    get = deps.get
     stack = list(roots)
+    push, pop = stack.append, stack.pop
     while stack:
-        node = stack.pop()
-        for e in node._edges:
+        for e in pop()._edges:
             if e is not None:
                 nxt = e[0]
-                c = deps.get(nxt)
+                c = get(nxt)
                 if c is None:
                     deps[nxt] = 1
-                    stack.append(nxt)
+                    push(nxt)
                 else:
                     deps[nxt] = c + 1
     return deps
@@ -137,11 +138,20 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
     prev = (_state.grad, _state.enabled)
     _state.grad = _state.enabled = create_graph
     try:
-        while ready:
-            node = ready.pop()
-            if fast and node._plain:
+        carry = carry_g = None  # a node whose whole grad is in hand: it runs next, skipping buffer and queue
+        while True:
+            if carry is not None:
+                node, g, plain = carry, carry_g, True
+                carry = None
+            elif ready:
+                node = ready.pop()
+                plain = fast and node._plain
+                if plain:
+                    g = buffers.pop(node, None)
+            else:
+                break
+            if plain:
                 # the common case, inlined: an internal op's single-output node, no hooks, no capture
-                g = buffers.pop(node, None)
                 inputs_ = node.inputs
                 edges = node._edges
                 if g is None:
@@ -182,7 +192,14 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                             g = _sum_to(g, ref.shape)
                         if g._data.dtype != ref.dtype:
                             g = g.to(F._dtype_of(ref.dtype))
-                        nr = e[1]
+                    nr = e[1]
+                    if c == 1 and fast and carry is None and nr == 0 and nxt._plain:
+                        # this was nxt's last consumer: run it next (a chain costs no queue or buffer traffic)
+                        old = buffers.pop(nxt, None)
+                        carry_g = g if old is None else old if g is None else old + g
+                        carry = nxt
+                        continue
+                    if g is not None:
                         key = nxt if nr == 0 else (nxt, nr)
                         old = buffers.get(key)
                         buffers[key] = g if old is None else old + g

@@ -35,31 +35,35 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
     """Compare ``func``'s backward with finite differences for every input that requires grad."""
     from . import grad as _grad
     inputs = _as_tuple(inputs)
+    if not any(isinstance(t, _F.Tensor) and t._requires_grad for t in inputs):
+        raise ValueError("gradcheck expects at least one input tensor to require gradient, but none of them have "
+                         "requires_grad=True.")
+    for i, t in enumerate(inputs):
+        if isinstance(t, _F.Tensor) and t._requires_grad and t._data.dtype not in (np.float64, np.complex128):
+            import warnings
+            warnings.warn(f"Input #{i} requires gradient and is not a double precision floating point or complex. "
+                          "This check will likely fail if all the inputs are not of double precision floating point "
+                          "or complex. ", UserWarning, stacklevel=2)
     outs = _as_tuple(func(*inputs))
     for i, t in enumerate(inputs):
         if not (isinstance(t, _F.Tensor) and t._requires_grad):
             continue
-        if t._data.dtype != np.float64:
-            import warnings
-            warnings.warn("Input #%d requires gradient and is not a double precision floating point. "
-                          "This check will likely fail if all the inputs are not of double precision floating point."
-                          % i, UserWarning)
         num = _numerical(func, inputs, i, eps)
         for oi, o in enumerate(outs):
             if not o._requires_grad:
                 continue
             n_out = o._data.size
-            analytic = np.zeros((t._data.size, n_out))
+            analytic = np.zeros((t._data.size, n_out), dtype=np.result_type(t._data.dtype, o._data.dtype))
             for j in range(n_out):
                 seed = np.zeros(o._data.shape, dtype=o._data.dtype)
                 seed.reshape(-1)[j] = 1
                 g = _grad(_as_tuple(func(*inputs))[oi], t, _F._wrap(seed), allow_unused=True)[0]
                 if g is not None:
                     analytic[:, j] = g._data.reshape(-1)
-            numeric = np.stack([c[oi] for c in num]) if num else np.zeros((0, n_out))
+            numeric = np.stack([c[oi] for c in num]) if num else np.zeros((0, n_out), dtype=analytic.dtype)
             if not np.allclose(analytic, numeric, rtol=rtol, atol=atol):
                 msg = (f"Jacobian mismatch for output {oi} with respect to input {i},\n"
-                       f"numerical:{numeric}\nanalytical:{analytic}\n")
+                       f"numerical:{_F._wrap(numeric)!r}\nanalytical:{_F._wrap(analytic)!r}\n")
                 if raise_exception:
                     raise GradcheckError(msg)
                 return False

@@ -33,9 +33,15 @@ def _binary(ufunc, cls, floats_only):
         oc = other.__class__
         if oc is float or oc is int:
             x = self._data
-            if self._requires_grad and _state.enabled or x.dtype.kind not in "fc":
+            if x.dtype.kind not in "fc":
                 return cls.apply(self, other)
-            r = ufunc(x, other)
+            try:
+                r = ufunc(x, other)
+            except (ValueError, OverflowError, TypeError):  # the Function raises (or retries) as PyTorch does
+                return cls.apply(self, other)
+            if self._requires_grad and _state.enabled:
+                # the op's backward reads only its inputs: record it around the array result
+                return attach(cls, (self, other), r if r.__class__ is _nd else _array(r))
         elif oc is Tensor or (isinstance(other, Tensor)):
             x = self._data
             y = other._data
@@ -74,9 +80,14 @@ def _rbinary(ufunc, cls):
         oc = other.__class__
         if oc is float or oc is int:
             x = self._data
-            if x.dtype.kind in "fc" and not (self._requires_grad and _state.enabled):
-                r = ufunc(other, x)
-                return _wrap(r) if r.__class__ is _nd else _wrap(_array(r))
+            if x.dtype.kind in "fc":
+                try:
+                    r = ufunc(other, x)
+                except (ValueError, OverflowError, TypeError):
+                    return cls.apply(self, other)
+                if r.__class__ is not _nd:
+                    r = _array(r)
+                return attach(cls, (self, other), r) if self._requires_grad and _state.enabled else _wrap(r)
         return cls.apply(self, other)
     return op
 

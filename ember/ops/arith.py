@@ -3,11 +3,13 @@ import builtins
 
 import numpy as np
 
+from ..autograd.grad_mode import _state as _grad_state
 from ._util import float_np, is_tensor, operands, result_np_dtype
 from .elementwise import (
     Op, _C_NAMES, _ONE, _as_float_like, _check_broadcast, _check_int_zero, _int_pow, _not_implemented, _num_as,
     _other_needs, _retry, _scale, _sub_check, _type_name, ndarray, zeros_scalar)
 from . import elementwise as _ew  # public wrappers, looked up at call time
+from .unary import _wrap_array
 
 
 # ============================================================================ binary arithmetic
@@ -116,6 +118,9 @@ class Mul(Op):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.inputs
+        if b.__class__ is float or b.__class__ is int:  # x * 2.0: the common scalar case
+            # first order: on the array (NOTE [ one formula, two paths ] in unary.py)
+            return (g * b if _grad_state.enabled else _wrap_array(g._data * b)), None
         n = ctx.needs_input_grad
         return (g * _conj(b) if n[0] else None), (g * _conj(a) if n[1] else None)
 

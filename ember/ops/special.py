@@ -33,16 +33,16 @@ def _real_only(kernel):
     return check
 
 
-Erf = _unary("Erf", "ErfBackward0", _k(K.erf), lambda g, x, o: g * (_TWO_OVER_SQRT_PI * _ew.exp(-x * x)),
+Erf = _unary("Erf", "ErfBackward0", _k(K.erf), lambda m, g, x, o: g * (_TWO_OVER_SQRT_PI * m.exp(-x * x)),
              check=_real_only("erf_vml_cpu"))
-Erfc = _unary("Erfc", "ErfcBackward0", _k(K.erfc), lambda g, x, o: g * (-_TWO_OVER_SQRT_PI * _ew.exp(-x * x)),
+Erfc = _unary("Erfc", "ErfcBackward0", _k(K.erfc), lambda m, g, x, o: g * (-_TWO_OVER_SQRT_PI * m.exp(-x * x)),
               check=_real_only("erfc_vml_cpu"))
-Erfinv = _unary("Erfinv", "ErfinvBackward0", _k(K.erfinv), lambda g, x, o: g * (_HALF_SQRT_PI * _ew.exp(o * o)),
+Erfinv = _unary("Erfinv", "ErfinvBackward0", _k(K.erfinv), lambda m, g, x, o: g * (_HALF_SQRT_PI * m.exp(o * o)),
                 uses="output", check=_real_only("erfinv_cpu"))
-Lgamma = _unary("Lgamma", "LgammaBackward0", _k(K.lgamma), lambda g, x, o: g * digamma(x),
-                check=_real_only("lgamma_vml_cpu"))
-Digamma = _unary("Digamma", "DigammaBackward0", _k(K.digamma), lambda g, x, o: g * polygamma(1, x),
-                 check=_real_only("digamma"))
+Lgamma = _unary("Lgamma", "LgammaBackward0", _k(K.lgamma), lambda m, g, x, o: g * digamma(x),
+                check=_real_only("lgamma_vml_cpu"), arrays=False)
+Digamma = _unary("Digamma", "DigammaBackward0", _k(K.digamma), lambda m, g, x, o: g * polygamma(1, x),
+                 check=_real_only("digamma"), arrays=False)
 
 
 def _sinc_np(x):
@@ -52,21 +52,21 @@ def _sinc_np(x):
     return np.where(x == 0, x.dtype.type(1), r).astype(x.dtype, copy=False)
 
 
-def _sinc_bwd(g, x, o):
+def _sinc_bwd(m, g, x, o):
     px = x * math.pi
     d = g * ((px * _ew.cos(px) - _ew.sin(px)) / (px * x))
     return _ew.where(x == 0, zeros_scalar(d), d)
 
 
-Sinc = _unary("Sinc", "SincBackward0", _sinc_np, _sinc_bwd)
+Sinc = _unary("Sinc", "SincBackward0", _sinc_np, _sinc_bwd, arrays=False)
 _D2R = math.pi / 180.0
-Deg2Rad = _unary("Deg2Rad", "Deg2RadBackward0", lambda x: x * x.dtype.type(_D2R), lambda g, x, o: g * _D2R,
+Deg2Rad = _unary("Deg2Rad", "Deg2RadBackward0", lambda x: x * x.dtype.type(_D2R), lambda m, g, x, o: g * _D2R,
                  uses="none", check=_real_only("deg2rad"))
-Rad2Deg = _unary("Rad2Deg", "Rad2DegBackward0", lambda x: x * x.dtype.type(1 / _D2R), lambda g, x, o: g * (1 / _D2R),
+Rad2Deg = _unary("Rad2Deg", "Rad2DegBackward0", lambda x: x * x.dtype.type(1 / _D2R), lambda m, g, x, o: g * (1 / _D2R),
                  uses="none", check=_real_only("rad2deg"))
-Asinh = _unary("Asinh", "AsinhBackward0", np.arcsinh, lambda g, x, o: g * _ew.rsqrt(x * x + 1))
-Acosh = _unary("Acosh", "AcoshBackward0", np.arccosh, lambda g, x, o: g * _ew.rsqrt(x * x - 1))
-Atanh = _unary("Atanh", "AtanhBackward0", np.arctanh, lambda g, x, o: g / (1 - x * x))
+Asinh = _unary("Asinh", "AsinhBackward0", np.arcsinh, lambda m, g, x, o: g * m.rsqrt(x * x + 1))
+Acosh = _unary("Acosh", "AcoshBackward0", np.arccosh, lambda m, g, x, o: g * m.rsqrt(x * x - 1))
+Atanh = _unary("Atanh", "AtanhBackward0", np.arctanh, lambda m, g, x, o: g / (1 - x * x))
 
 
 class Polygamma(Op):

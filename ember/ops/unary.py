@@ -2,6 +2,7 @@
 import builtins
 
 import numpy as np
+from numpy import ndarray
 
 from .. import dtypes as D
 from ..autograd.grad_mode import _state as _grad_state
@@ -13,9 +14,32 @@ from . import elementwise as _ew  # public wrappers, looked up at call time
 
 # ============================================================================ unary math
 
-def _unary(name, node, fwd, bwd, uses="input", floating=True, check=None):
-    """Build a unary op class: ``fwd(array)``; ``bwd(g, x, out)`` with x/out as Tensors.
+class _ArrayMath:
+    """NumPy spellings of the functions the backward formulas below call."""
+    cos, sin, cosh, sinh, exp = np.cos, np.sin, np.cosh, np.sinh, np.exp
 
+    @staticmethod
+    def rsqrt(x):
+        return 1 / np.sqrt(x)
+
+
+class _TensorMath:
+    """ember's (differentiable) spellings of the same functions."""
+
+    def __getattr__(self, name):
+        return getattr(_ew, name)
+
+
+_A, _T = _ArrayMath(), _TensorMath()
+
+
+def _unary(name, node, fwd, bwd, uses="input", floating=True, check=None, arrays=True):
+    """Build a unary op class: ``fwd(array)``; ``bwd(m, g, x, out)``.
+
+    NOTE [ one formula, two paths ]: ``bwd`` is written once with operators and ``m.<fn>``. With
+    ``create_graph`` it runs on Tensors (``m`` = ember's functions), so it is differentiable; in a
+    plain first-order backward it runs on the NumPy arrays (``m`` = NumPy) and builds no intermediate
+    tensors. ``arrays=False`` keeps an op on the Tensor path (its formula calls ops of its own).
     ``check(array)`` raises PyTorch's error for dtypes the op does not support.
     """
 
@@ -30,13 +54,19 @@ def _unary(name, node, fwd, bwd, uses="input", floating=True, check=None):
 
     if uses == "output":
         def backward(ctx, g):
-            return bwd(g, None, ctx.saved_output())
+            if arrays and not _grad_state.enabled:
+                return _wrap_array(bwd(_A, g._data, None, ctx._out))
+            return bwd(_T, g, None, ctx.saved_output())
     elif uses == "none":
         def backward(ctx, g):
-            return bwd(g, None, None)
+            if arrays and not _grad_state.enabled:
+                return _wrap_array(bwd(_A, g._data, None, None))
+            return bwd(_T, g, None, None)
     else:
         def backward(ctx, g):
-            return bwd(g, ctx.inputs[0], None)
+            if arrays and not _grad_state.enabled:
+                return _wrap_array(bwd(_A, g._data, ctx.inputs[0]._data, None))
+            return bwd(_T, g, ctx.inputs[0], None)
 
     cls = type(name, (Op,), {
         "node_name": node, "forward": staticmethod(forward), "backward": staticmethod(backward),
@@ -45,7 +75,11 @@ def _unary(name, node, fwd, bwd, uses="input", floating=True, check=None):
     return cls
 
 
-def _zero_grad(g, x, out):
+def _wrap_array(r):
+    return _wrap(r) if r.__class__ is ndarray else _wrap(np.asarray(r))  # 0-d math gives NumPy scalars
+
+
+def _zero_grad(m, g, x, out):
     return g * 0
 
 
@@ -69,38 +103,39 @@ def _neg_check(x):
                            "invert a mask, use the `~` or `logical_not()` operator instead.")
 
 
-Neg = _unary("Neg", "NegBackward0", np.negative, lambda g, x, o: -g, uses="none", floating=False, check=_neg_check)
-Exp = _unary("Exp", "ExpBackward0", np.exp, lambda g, x, o: g * o, uses="output")
-Exp2 = _unary("Exp2", "Exp2Backward0", np.exp2, lambda g, x, o: g * o * 0.6931471805599453, uses="output")
-Expm1 = _unary("Expm1", "Expm1Backward0", np.expm1, lambda g, x, o: g * (o + 1), uses="output")
-Log = _unary("Log", "LogBackward0", np.log, lambda g, x, o: g / x)
-Log2 = _unary("Log2", "Log2Backward0", np.log2, lambda g, x, o: g / (x * 0.6931471805599453))
-Log10 = _unary("Log10", "Log10Backward0", np.log10, lambda g, x, o: g / (x * 2.302585092994046))
-Log1p = _unary("Log1p", "Log1PBackward0", np.log1p, lambda g, x, o: g / (x + 1))
-Sqrt = _unary("Sqrt", "SqrtBackward0", np.sqrt, lambda g, x, o: g / (2 * o), uses="output")
-Rsqrt = _unary("Rsqrt", "RsqrtBackward0", lambda x: 1 / np.sqrt(x), lambda g, x, o: -0.5 * g * o * o * o, uses="output")
-Sin = _unary("Sin", "SinBackward0", np.sin, lambda g, x, o: g * _ew.cos(x))
-Cos = _unary("Cos", "CosBackward0", np.cos, lambda g, x, o: -g * _ew.sin(x))
-Tan = _unary("Tan", "TanBackward0", np.tan, lambda g, x, o: g * (1 + o * o), uses="output")
-Asin = _unary("Asin", "AsinBackward0", np.arcsin, lambda g, x, o: g * _ew.rsqrt(1 - x * x))
-Acos = _unary("Acos", "AcosBackward0", np.arccos, lambda g, x, o: -g * _ew.rsqrt(1 - x * x))
-Atan = _unary("Atan", "AtanBackward0", np.arctan, lambda g, x, o: g / (1 + x * x))
-Sinh = _unary("Sinh", "SinhBackward0", np.sinh, lambda g, x, o: g * _ew.cosh(x))
-Cosh = _unary("Cosh", "CoshBackward0", np.cosh, lambda g, x, o: g * _ew.sinh(x))
-Tanh = _unary("Tanh", "TanhBackward0", np.tanh, lambda g, x, o: TanhBackward.apply(g, o), uses="output")
-Reciprocal = _unary("Reciprocal", "ReciprocalBackward0", np.reciprocal, lambda g, x, o: -g * o * o, uses="output")
+Neg = _unary("Neg", "NegBackward0", np.negative, lambda m, g, x, o: -g, uses="none", floating=False, check=_neg_check)
+Exp = _unary("Exp", "ExpBackward0", np.exp, lambda m, g, x, o: g * o, uses="output")
+Exp2 = _unary("Exp2", "Exp2Backward0", np.exp2, lambda m, g, x, o: g * o * 0.6931471805599453, uses="output")
+Expm1 = _unary("Expm1", "Expm1Backward0", np.expm1, lambda m, g, x, o: g * (o + 1), uses="output")
+Log = _unary("Log", "LogBackward0", np.log, lambda m, g, x, o: g / x)
+Log2 = _unary("Log2", "Log2Backward0", np.log2, lambda m, g, x, o: g / (x * 0.6931471805599453))
+Log10 = _unary("Log10", "Log10Backward0", np.log10, lambda m, g, x, o: g / (x * 2.302585092994046))
+Log1p = _unary("Log1p", "Log1PBackward0", np.log1p, lambda m, g, x, o: g / (x + 1))
+Sqrt = _unary("Sqrt", "SqrtBackward0", np.sqrt, lambda m, g, x, o: g / (2 * o), uses="output")
+Rsqrt = _unary("Rsqrt", "RsqrtBackward0", lambda x: 1 / np.sqrt(x), lambda m, g, x, o: -0.5 * g * o * o * o, uses="output")
+Sin = _unary("Sin", "SinBackward0", np.sin, lambda m, g, x, o: g * m.cos(x))
+Cos = _unary("Cos", "CosBackward0", np.cos, lambda m, g, x, o: -g * m.sin(x))
+Tan = _unary("Tan", "TanBackward0", np.tan, lambda m, g, x, o: g * (1 + o * o), uses="output")
+Asin = _unary("Asin", "AsinBackward0", np.arcsin, lambda m, g, x, o: g * m.rsqrt(1 - x * x))
+Acos = _unary("Acos", "AcosBackward0", np.arccos, lambda m, g, x, o: -g * m.rsqrt(1 - x * x))
+Atan = _unary("Atan", "AtanBackward0", np.arctan, lambda m, g, x, o: g / (1 + x * x))
+Sinh = _unary("Sinh", "SinhBackward0", np.sinh, lambda m, g, x, o: g * m.cosh(x))
+Cosh = _unary("Cosh", "CoshBackward0", np.cosh, lambda m, g, x, o: g * m.sinh(x))
+Tanh = _unary("Tanh", "TanhBackward0", np.tanh, lambda m, g, x, o: TanhBackward.apply(g, o), uses="output",
+               arrays=False)
+Reciprocal = _unary("Reciprocal", "ReciprocalBackward0", np.reciprocal, lambda m, g, x, o: -g * o * o, uses="output")
 
 
 def _square_np(x):
     return np.square(x.astype(np.int64) if x.dtype.kind == "b" else x)
 
 
-def _square_bwd(g, x, o):
+def _square_bwd(m, g, x, o):
     # with create_graph, PyTorch's graph keeps x.pow(1): higher derivatives then still depend on x
     return g * (2 * x.pow(1)) if _grad_state.enabled else g * 2 * x
 
 
-Square = _unary("Square", "PowBackward0", _square_np, _square_bwd, floating=False)
+Square = _unary("Square", "PowBackward0", _square_np, _square_bwd, floating=False, arrays=False)
 
 
 def _sigmoid_np(x):
@@ -109,8 +144,8 @@ def _sigmoid_np(x):
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
 
 
-Sigmoid = _unary("Sigmoid", "SigmoidBackward0", _sigmoid_np, lambda g, x, o: SigmoidBackward.apply(g, o),
-                 uses="output")
+Sigmoid = _unary("Sigmoid", "SigmoidBackward0", _sigmoid_np, lambda m, g, x, o: SigmoidBackward.apply(g, o),
+                 uses="output", arrays=False)
 
 
 # ---------------------------------------------------------------------------- activation grads as ops
@@ -181,7 +216,8 @@ def _keep_int(f):
     return lambda x: f(x) if x.dtype.kind in "fc" else x.copy()
 
 
-Abs = _unary("Abs", "AbsBackward0", np.abs, lambda g, x, o: g * x.sgn(), floating=False, check=_no_bool("abs_cpu"))
+Abs = _unary("Abs", "AbsBackward0", np.abs, lambda m, g, x, o: g * x.sgn(), floating=False, check=_no_bool("abs_cpu"),
+            arrays=False)
 Sign = _unary("Sign", "SignBackward0", _sign_np, _zero_grad, uses="none", floating=False)
 Sgn = _unary("Sgn", "SgnBackward0", _sign_np, _zero_grad, uses="none", floating=False)
 Floor = _unary("Floor", "FloorBackward0", _keep_int(np.floor), _zero_grad, uses="none", floating=False,
@@ -190,7 +226,7 @@ Ceil = _unary("Ceil", "CeilBackward0", _keep_int(np.ceil), _zero_grad, uses="non
               check=_no_bool("ceil_vml_cpu"))
 Trunc = _unary("Trunc", "TruncBackward0", _keep_int(np.trunc), _zero_grad, uses="none", floating=False,
                check=_no_bool("trunc_vml_cpu"))
-Frac = _unary("Frac", "FracBackward0", lambda x: x - np.trunc(x), lambda g, x, o: g, uses="none",
+Frac = _unary("Frac", "FracBackward0", lambda x: x - np.trunc(x), lambda m, g, x, o: g, uses="none",
               check=_float_only("frac_cpu"))
 
 
@@ -203,8 +239,8 @@ def _relu_np(x):
     return np.maximum(x, 0, dtype=x.dtype)
 
 
-Relu = _unary("Relu", "ReluBackward0", _relu_np, lambda g, x, o: ThresholdBackward.apply(g, o), uses="output",
-              floating=False, check=_relu_check)
+Relu = _unary("Relu", "ReluBackward0", _relu_np, lambda m, g, x, o: ThresholdBackward.apply(g, o), uses="output",
+              floating=False, check=_relu_check, arrays=False)
 
 
 class Round(Op):
