@@ -238,13 +238,12 @@ def _fill(self, value, zero):
         return self._inplace(E.Fill.apply(self, value, zero=zero))
     if isinstance(value, Tensor):
         value = value.item()
-    b = self._base
-    (b if b is not None else self)._vc += 1  # first: an inference tensor's counter raises outside inference mode
     self._data[...] = value
+    b = self._base
+    (b if b is not None else self)._vc += 1  # after the write: an inference tensor's counter raises (as in PyTorch)
     return self
 
 def copy_(self, src, non_blocking=False):
-    from .ops.shape import expand
     if not isinstance(src, Tensor):
         raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not {type(src).__name__}")
     try:
@@ -256,12 +255,10 @@ def copy_(self, src, non_blocking=False):
                            f"tensor b ({src._data.shape[-1] if src._data.ndim else 1}) at non-singleton dimension "
                            f"{max(self._data.ndim - 1, 0)}") from None
     if _state.enabled and (src._requires_grad or self._requires_grad):
-        res = E.ToCopy.apply(expand(src, self._data.shape), dtype=self.dtype) if src._requires_grad else \
-            _F._wrap(np.broadcast_to(src._data, self._data.shape).astype(self._data.dtype))
-        return self._inplace(res)
+        return self._inplace(E.Copy.apply(self, src))
+    np.copyto(self._data, src._data, casting="unsafe")
     b = self._base
     (b if b is not None else self)._vc += 1
-    np.copyto(self._data, src._data, casting="unsafe")
     return self
 
 def set_(self, source):
@@ -331,9 +328,9 @@ def exponential_(self, lambd=1.0, *, generator=None):
 def _fill_random(self, arr, target=None):
     if _state.enabled and self._requires_grad and self._grad_fn is None:
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+    (self._data if target is None else target)[...] = arr._data if isinstance(arr, Tensor) else arr
     b = self._base
     (b if b is not None else self)._vc += 1
-    (self._data if target is None else target)[...] = arr._data if isinstance(arr, Tensor) else arr
     return self
 
 

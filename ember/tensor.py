@@ -13,7 +13,7 @@ import numpy as np
 from . import dtypes as D
 from ._size import Size
 from .autograd import function as _F
-from .autograd.grad_mode import INPLACE_INFERENCE_MSG, NO_VERSION, _state
+from .autograd.grad_mode import NO_VERSION, _state
 from .device import CPU, as_device, check_cpu
 from .utils import hooks as _hooks
 
@@ -23,6 +23,10 @@ _LAZY = {"_grad": None, "_output_nr": 0, "_acc": None, "_hooks": None, "_post_ho
          "_retains_grad": False, "_name": None, "_cm": None}
 
 _LEGACY_TYPES = {}
+
+_LEAF_ONLY_MSG = "you can only change requires_grad flags of leaf variables."
+_LEAF_ONLY_HINT = (" If you want to use a computed variable in a subgraph that doesn't require differentiation use "
+                   "var_no_grad = var.detach().")
 
 
 class Tensor:
@@ -169,16 +173,16 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, value):
-        if value and self._grad_fn is None and not (self._data.dtype.kind in "fc" or self.dtype is D.bfloat16):
+        if self._grad_fn is not None:  # unlike requires_grad_(True), the setter refuses a non-leaf either way
+            raise RuntimeError(_LEAF_ONLY_MSG + ("" if value else _LEAF_ONLY_HINT))
+        if value and not (self._data.dtype.kind in "fc" or self.dtype is D.bfloat16):
             raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
         self.requires_grad_(value)
 
     def requires_grad_(self, requires_grad=True):
         if self._grad_fn is not None:
             if not requires_grad:
-                raise RuntimeError("you can only change requires_grad flags of leaf variables. If you want to use a "
-                                   "computed variable in a subgraph that doesn't require differentiation use "
-                                   "var_no_grad = var.detach().")
+                raise RuntimeError(_LEAF_ONLY_MSG + _LEAF_ONLY_HINT)
             return self
         if requires_grad and not (self._data.dtype.kind in "fc" or self.dtype is D.bfloat16):
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
@@ -212,9 +216,16 @@ class Tensor:
             if not isinstance(value, Tensor):
                 raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}")
             if value._data.dtype != self._data.dtype:
-                raise RuntimeError("assigned grad has data of a different type")
+                raise RuntimeError(
+                    f"attempting to assign a gradient with dtype '{_E._C_NAMES[value.dtype.name]}' to a tensor with "
+                    f"grad_dtype '{D._SCALAR_NAMES[self.dtype.name]}'. The gradient must match the tensor's "
+                    "grad_dtype (defaults to the tensor's dtype). You can set the tensor's grad_dtype attribute with "
+                    "a specific dtype, or None to allow any dtype. Set grad_dtype with caution. Diverging the dtypes "
+                    "of a tensor and its gradient may break downstream systems that assume they match.")
             if value._data.shape != self._data.shape:
-                raise RuntimeError("assigned grad has data of a different size")
+                raise RuntimeError(f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor of size "
+                                   f"'{list(self.shape)}'. Please ensure that the gradient and the tensor are the same "
+                                   "size")
         self._grad = value
 
     @grad.deleter
@@ -721,9 +732,6 @@ class Tensor:
             from .ops.elementwise import _type_name
             raise RuntimeError(f"result type {_type_name(r.dtype)} can't be cast to the desired output type "
                                f"{_type_name(x.dtype)}")
-        b = self._base
-        if (b if b is not None else self)._vc.__class__ is not int and not _state.inference:
-            raise RuntimeError(INPLACE_INFERENCE_MSG)
         if _state.enabled:
             b = self._base
             if b is not None and (res._requires_grad or self._requires_grad):
@@ -750,10 +758,10 @@ class Tensor:
                                "single memory location. Please clone() the tensor before performing the "
                                "operation.") from None
         b = self._base
+        # after the write, as in PyTorch: an inference tensor's counter raises outside inference mode, data changed
         (b if b is not None else self)._vc += 1
         if res._requires_grad and _state.enabled:
-            self._grad_fn = res._grad_fn
-            self._output_nr = res._output_nr
+            _F.set_history(self, res._grad_fn, res._output_nr)
             self._requires_grad = True
         return self
 

@@ -1,5 +1,6 @@
 """``ember.autograd``: backward, grad, Function, grad modes, anomaly detection, gradcheck (``torch.autograd``)."""
 import warnings
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -35,7 +36,7 @@ def _seed_grads(tensors, grad_tensors, create_graph, batched=False):
             g = _F._wrap(np.ones(t._data.shape, dtype=t._data.dtype))
         else:
             if not isinstance(g, _F.Tensor):
-                g = _F._wrap(np.asarray(g, dtype=t._data.dtype))
+                raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
             if batched:
                 if g._data.shape[1:] != t._data.shape:
                     raise RuntimeError(
@@ -47,11 +48,12 @@ def _seed_grads(tensors, grad_tensors, create_graph, batched=False):
             elif g._data.shape != t._data.shape:
                 raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and output[{i}] "
                                    f"has a shape of {t.shape}.")
-            if t._data.dtype.kind in "fc" and g._data.dtype.kind not in "fc":
+            if (t._data.dtype.kind == "c") != (g._data.dtype.kind == "c"):
                 raise RuntimeError(f"For complex Tensors, both grad_output and output are required to have the "
                                    f"same dtype. Mismatch in dtype: grad_output[{i}] has a dtype of {g.dtype} and "
-                                   f"output[{i}] has a dtype of {t.dtype}." if t._data.dtype.kind == "c" else
-                                   f"invalid gradient at index {i} - expected dtype {t.dtype} but got {g.dtype}")
+                                   f"output[{i}] has a dtype of {t.dtype}.")
+            if g._data.dtype != t._data.dtype:  # the engine casts a root's grad to the root's dtype
+                g = g.to(t.dtype)
             if not create_graph:
                 g = g.detach()
         out.append(g)
@@ -104,9 +106,19 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
                          "allow_unused=False.")
     if allow_unused is None:
         allow_unused = materialize_grads
+    names = None
+    if type(inputs) is dict:  # grad(loss, dict(named_parameters())) answers with a dict of the same keys
+        names, inputs = list(inputs), list(inputs.values())
+    elif isinstance(inputs, Mapping):
+        raise TypeError(f"`inputs` argument to `grad()` must be a dict, not {type(inputs).__name__}. Other Mapping "
+                        "types are not supported.")
     outputs, inputs = _tensors(outputs), _tensors(inputs)
     if not inputs:
         raise RuntimeError("`inputs` argument to `grad()` cannot be empty.")
+    if not only_inputs:
+        warnings.warn("only_inputs argument is deprecated and is ignored now (defaults to True). To accumulate "
+                      "gradient for other parts of the graph, please use torch.autograd.backward.", FutureWarning,
+                      stacklevel=2)
     if retain_graph is None:
         retain_graph = create_graph
     for t in inputs:
@@ -114,11 +126,13 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
             raise RuntimeError("One of the differentiated Tensors does not require grad")
     _check_outputs(outputs)
     if is_grads_batched:
-        return _batched_grad(outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unused,
-                             materialize_grads)
-    seeds = _seed_grads(outputs, grad_outputs, create_graph)
-    res = run_backward(outputs, seeds, retain_graph, create_graph, inputs=inputs, accumulate=False)
-    return _finish(res, inputs, create_graph, allow_unused, materialize_grads)
+        res = _batched_grad(outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unused,
+                            materialize_grads)
+    else:
+        seeds = _seed_grads(outputs, grad_outputs, create_graph)
+        res = run_backward(outputs, seeds, retain_graph, create_graph, inputs=inputs, accumulate=False)
+        res = _finish(res, inputs, create_graph, allow_unused, materialize_grads)
+    return res if names is None else dict(zip(names, res))
 
 
 def _unused(i):
@@ -132,6 +146,7 @@ def _finish(res, inputs, create_graph, allow_unused, materialize_grads):
         if g is None:
             if materialize_grads:
                 g = _F._wrap(np.zeros(t._data.shape, dtype=t._data.dtype))
+                g._requires_grad = create_graph  # PyTorch: zeros_like(input, requires_grad=create_graph)
             elif not allow_unused:
                 raise _unused(i)
         elif not create_graph:

@@ -250,6 +250,8 @@ def _general_node(node, buffers, capture, results, needed):
         raise RuntimeError(F._FREED_MSG)
     if grads is None:
         return (None,) * len(node._edges)  # no grad reached this node: its inputs get none either
+    if "_packed" in d:
+        _unpack_saved(node, d)
     if "_versions" in d:
         F.check_versions(node)
     if _state.anomaly:
@@ -289,10 +291,13 @@ def _call(node, grads):
         res = _validate(node, res)
     post = d.get("_post_hooks")
     if post:
+        mask = d.get("_tensor_args")  # a user's Function: hooks see grads of its tensor arguments only
         for h in tuple(post.values()):
-            r = h(res, tuple(grads))
+            gi = res if mask is None else tuple(g for g, m in zip(res, mask) if m)
+            r = h(gi, tuple(grads))
             if r is not None:
-                res = _check_hook_result(h, r, len(res))
+                r = iter(_check_hook_result(h, r, len(gi)))
+                res = tuple(r) if mask is None else tuple(next(r) if m else g for g, m in zip(res, mask))
     return res
 
 
@@ -355,7 +360,7 @@ def _run_tensor_hook(h, g):
 
 def _validate(node, res):
     """Check what a user Function's backward returned, with PyTorch's errors."""
-    name = node.name()
+    name = type(node).name(node)  # a user's ctx may have an attribute called name
     n = len(node._edges)
     if len(res) != n:
         if len(res) > n and all(r is None for r in res[n:]):
@@ -393,14 +398,27 @@ def _call_anomalous(node, grads):
         if _state.check_nan:
             for i, g in enumerate(res):
                 if isinstance(g, F.Tensor) and g._data.dtype.kind in "fc" and np.isnan(g._data).any():
-                    raise RuntimeError(f"Function '{node.name()}' returned nan values in its {i}th output.")
+                    raise RuntimeError(f"Function '{type(node).name(node)}' returned nan values in its {i}th output.")
         return res
     except Exception:
         trace = node.__dict__.get("_trace")
         if trace is not None:
-            warnings.warn(f"Error detected in {node.name()}. Traceback of forward call that caused the error:\n"
+            warnings.warn(f"Error detected in {type(node).name(node)}. Traceback of forward call that caused the error:\n"
                           + "".join(trace), stacklevel=2)
         raise
+
+
+def _unpack_saved(node, d):
+    """Saved-tensor hooks: what the node saved goes through ``unpack`` before its backward reads it."""
+    unpack = d["_unpack"]
+    ins = list(node.inputs)
+    for i, p in d["_packed"]:
+        t = unpack(p)
+        if i >= 0:
+            ins[i] = t
+        else:
+            d["_out"] = t._data
+    node.inputs = tuple(ins)
 
 
 def _release(node, d, inputs_):
@@ -413,6 +431,8 @@ def _release(node, d, inputs_):
         node.inputs = None
     if "_saved" in d:
         del d["_saved"]
+    if "_packed" in d:
+        del d["_packed"]
     if "_out" in d:
         del d["_out"]
 
@@ -455,8 +475,13 @@ def _accumulate(leaf, g, create_graph):
         g = g.to(leaf.dtype)
     old = leaf._grad
     if old is None:
-        # a grad may be shared with other leaves (AddBackward passes one array to both): own a copy
-        leaf._grad = g if create_graph else F._wrap(np.array(g._data, copy=True, order="K"))
+        if create_graph:
+            # PyTorch stores a differentiable copy (its node is CopyBackwards)
+            from ..ops.elementwise import Copy
+            leaf._grad = Copy.apply(F._wrap(np.empty_like(g._data)), g) if g._requires_grad else g
+        else:
+            # a grad may be shared with other leaves (AddBackward passes one array to both): own a copy
+            leaf._grad = F._wrap(np.array(g._data, copy=True, order="K"))
     elif create_graph or old._requires_grad:
         leaf._grad = old + g
     else:

@@ -41,7 +41,11 @@ class Node:
 
     @property
     def next_functions(self):
-        return tuple((None, 0) if e is None else e for e in self._edges)
+        edges = self._edges
+        mask = self.__dict__.get("_tensor_args")
+        if mask is not None:  # a user's Function: PyTorch gives its non-tensor arguments no edge
+            edges = [e for e, m in zip(edges, mask) if m]
+        return tuple((None, 0) if e is None else e for e in edges)
 
     @property
     def metadata(self):
@@ -176,6 +180,9 @@ class BackwardNode(Node):
 
     def __getattr__(self, name):
         # PyTorch exposes what a node saved as _saved_self / _saved_other / _saved_result
+        if name in ("_saved_self", "_saved_other", "_saved_result") and self.__dict__.get("_released") and (
+                self._saves or self._fn._keeps_output):
+            raise RuntimeError(_FREED_MSG)
         ins = self.__dict__.get("inputs")
         if name == "_saved_self" and ins:
             return ins[0]
@@ -200,23 +207,22 @@ class AccumulateGrad(Node):
     _saves = False
 
     def __init__(self, variable):
-        # the leaf owns its node; the node refers back weakly, so there is no reference cycle
-        self._var = weakref.ref(variable)
+        # PyTorch's ownership: a graph keeps its leaves alive (this node holds the leaf) and the leaf refers to
+        # its node weakly, so there is no reference cycle; ``del x`` before ``backward`` still fills ``x.grad``
+        self.variable = variable
         self._edges = ()
-
-    @property
-    def variable(self):
-        return self._var()
 
     def name(self):
         return "torch::autograd::AccumulateGrad"
 
 
 def _accumulator(t):
-    """The leaf's AccumulateGrad node, created on first use and kept by the leaf."""
-    acc = t._acc
+    """The leaf's AccumulateGrad node: the one a live graph uses, else a new one."""
+    ref = t._acc
+    acc = ref() if ref is not None else None
     if acc is None:
-        acc = t._acc = AccumulateGrad(t)
+        acc = AccumulateGrad(t)
+        t._acc = weakref.ref(acc)
     return acc
 
 
@@ -372,8 +378,6 @@ def attach(cls, args, out):
         vs = _saved_versions(cls, ctx, args)
         if vs:
             d["_versions"] = vs
-    if _state.anomaly:
-        d["_trace"] = _forward_stack()
     t = _new(Tensor)
     t._data = out
     t._requires_grad = True
@@ -381,6 +385,8 @@ def attach(cls, args, out):
     t._output_nr = 0
     t._base = None
     t._vc = 0
+    if _state.anomaly or _state.saved_hooks is not None:
+        _extras(cls, d, args, ())
     return t
 
 
@@ -398,8 +404,6 @@ def _record(cls, args, kwargs):
         vs = _saved_versions(cls, ctx, args)
         if vs:
             d["_versions"] = vs
-    if _state.anomaly:
-        d["_trace"] = _forward_stack()
     if out.__class__ is ndarray:  # the common single-output case
         t = _wrap(out)
         if out.dtype.kind in "fc":
@@ -408,6 +412,8 @@ def _record(cls, args, kwargs):
             t._output_nr = 0
         if cls._keeps_output:
             d["_out_refs"] = (weakref.ref(t),)  # backward reads the output: an in-place change must raise
+        if _state.anomaly or _state.saved_hooks is not None:
+            _extras(cls, d, args, (t,))
         return t
     res = _wrap_result(out)
     outs = res if type(res) is tuple else (res,)
@@ -422,7 +428,29 @@ def _record(cls, args, kwargs):
     d["_n_out"] = len(outs)
     d["_plain"] = False
     d["_out_meta"] = [(o._data.shape, o._data.dtype) if isinstance(o, Tensor) else None for o in outs]
+    if _state.anomaly or _state.saved_hooks is not None:
+        _extras(cls, d, args, ())
     return res
+
+
+def _extras(cls, d, args, outs):
+    """Anomaly mode keeps the forward stack; saved-tensor hooks pack what backward will read.
+
+    The packed tensors are the inputs whose versions would be checked and a kept output; backward
+    unpacks them first (engine ``_unpack_saved``). Like PyTorch, no version check then applies to them.
+    """
+    if _state.anomaly:
+        d["_trace"] = _forward_stack()
+    hooks = _state.saved_hooks
+    if hooks is None or hooks.__class__ is str or not cls.saves:
+        return
+    pack, unpack = hooks
+    packed = [(i, pack(args[i])) for i, _ in d.pop("_versions", ())]
+    if cls._keeps_output and outs:
+        packed.append((-1, pack(outs[0])))
+        del d["_out_refs"]
+    if packed:
+        d["_packed"], d["_unpack"], d["_plain"] = packed, unpack, False
 
 
 def _forward_stack():
@@ -460,6 +488,8 @@ def _apply_custom(cls, args, kwargs):
     d = ctx.__dict__
     d["_edges"] = _edges(args) if record else [None] * len(args)
     d["inputs"] = args
+    if record and not all(isinstance(a, Tensor) for a in args):
+        d["_tensor_args"] = tuple(isinstance(a, Tensor) for a in args)  # for next_functions
     # PyTorch reports which inputs require grad even when nothing is recorded (under no_grad)
     d["_needs"] = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
     if record and _state.anomaly:
@@ -496,8 +526,7 @@ def _wrap_outputs(ctx, args, out, record):
             if record:
                 if o._data.dtype.kind in "fc" and not any(o is n or n is i for n in non_diff):
                     o._requires_grad = True
-                    o._grad_fn = ctx
-                    o._output_nr = i
+                    set_history(o, ctx, i)
                 elif o._grad_fn is None:
                     o._requires_grad = False
         res.append(o)
@@ -554,6 +583,21 @@ def view_meta(a, out):
             out._cm = cm
 
 
+def set_history(t, fn, nr):
+    """Point ``t`` at ``fn``'s output ``nr`` (an in-place op rebased it); a ``retain_grad()`` hook moves along, so
+    ``t.grad`` is the grad of the tensor as it is now, as in PyTorch. Plain ``register_hook`` hooks stay behind."""
+    old = t._grad_fn
+    if old is not None and old is not fn and t._retains_grad:
+        hooks = old.__dict__.get("_retain_hooks")
+        hook = hooks.pop(t._output_nr, None) if hooks else None
+        if hook is not None:
+            fn.__dict__.setdefault("_retain_hooks", {})[nr] = hook
+            fn._hooked = True
+            fn._plain = False
+    t._grad_fn = fn
+    t._output_nr = nr
+
+
 def check_view_inplace(t):
     """PyTorch's errors for in-place ops (with grad on) on views made under no_grad or by multi-view ops."""
     cm = t._cm
@@ -582,17 +626,33 @@ def check_versions(ctx):
     for nr, ref in enumerate(d.get("_out_refs", ())):
         o = ref()
         if o is not None and _version(o) != 0:
+            _warn_anomaly(ctx)
             _modified(o, 0, ctx, nr)
     for i, v in d.get("_versions", ()):
         a = ctx.inputs[i]
         if _version(a) != v:
+            _warn_anomaly(ctx)
             _modified(a, v)
 
 
+def _warn_anomaly(node):
+    """In anomaly mode PyTorch reports the failing node's forward stack for this error too (the engine runs
+    this check before its own anomaly wrapper, which warns the same way for errors inside backward)."""
+    trace = node.__dict__.get("_trace") if _state.anomaly else None
+    if trace is not None:
+        warnings.warn(f"Error detected in {type(node).name(node)}. Traceback of forward call that caused the error:\n"
+                      + "".join(trace), stacklevel=3)
+
+
 def _short_name(node):
-    name = node.name()
-    k = name.find("Backward")
-    return name[:k] if k > 0 else name
+    """PyTorch's ``forward_op_name``: the node name without ``Backward<N>``, keeping ``N`` unless it is 0
+    (``PowBackward1`` -> ``Pow1``, ``ExpBackward0`` -> ``Exp``; ``CopyBackwards`` stays as it is)."""
+    name = type(node).name(node)  # a user's ctx may have an attribute called name
+    k = name.rfind("Backward")
+    suffix = name[k + 8:] if k >= 0 else "x"
+    if suffix and not suffix.isdigit():
+        return name
+    return name[:k] + ("" if suffix in ("", "0") else suffix)
 
 
 def _modified(a, v, producer=None, nr=0):

@@ -73,21 +73,24 @@ class _DecoratorContextManager:
             @functools.wraps(func)
             def gen(*args, **kwargs):
                 g = func(*args, **kwargs)
-                with self.clone():
-                    resp = g.send(None)
-                while True:
-                    try:
-                        req = yield resp
-                    except GeneratorExit:
-                        with self.clone():
-                            g.close()
-                        raise
-                    except BaseException as e:
-                        with self.clone():
-                            resp = g.throw(e)
-                    else:
-                        with self.clone():
-                            resp = g.send(req)
+                try:
+                    with self.clone():
+                        resp = g.send(None)
+                    while True:
+                        try:
+                            req = yield resp
+                        except GeneratorExit:
+                            with self.clone():
+                                g.close()
+                            raise
+                        except BaseException as e:
+                            with self.clone():
+                                resp = g.throw(e)
+                        else:
+                            with self.clone():
+                                resp = g.send(req)
+                except StopIteration as e:  # the wrapped generator finished: finish too, with its return value
+                    return e.value
             return gen
 
         @functools.wraps(func)

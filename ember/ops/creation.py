@@ -15,6 +15,7 @@ import numpy as np
 
 from .. import dtypes as D
 from ..device import check_cpu
+from ..utils.hooks import warn_scalar_once
 from ._util import _wrap, is_tensor
 
 _PY_DTYPES = {builtins.float: "float64", builtins.int: "int64", builtins.bool: "bool", builtins.complex: "complex128"}
@@ -172,6 +173,8 @@ def _infer(data, sizes):
                 if x._data.dtype.kind in "iub":
                     raise TypeError("only integer tensors of a single element can be converted to an index")
                 raise ValueError("only one element tensors can be converted to Python scalars")
+            if x._requires_grad:  # PyTorch reads the element as a Python scalar, with float()'s warning
+                warn_scalar_once()
             state["tensor"] = True
         elif isinstance(x, np.ndarray) and x.ndim:
             raise TypeError("only integer scalar arrays can be converted to a scalar index")

@@ -40,7 +40,7 @@ def _fl(x):
 
 def _other_needs(needs):
     # a product-like op needs input i saved only when the other input wants a grad
-    return [i for i, o in ((0, 1), (1, 0)) if needs[o]]
+    return [i for i, o in ((1, 0), (0, 1)) if needs[o]]  # PyTorch's order (saved-tensor hooks see it)
 
 
 # ============================================================================ slow-path helpers
@@ -457,6 +457,27 @@ class Fill(Op):
 
 _ZeroNode = type("ZeroBackward0", (Fill._node_cls,), {"__module__": __name__})
 _FillTensorNode = type("FillBackward3", (Fill._node_cls,), {"__module__": __name__})
+
+
+class Copy(Op):
+    """``self.copy_(src)`` on a tensor in the graph (PyTorch's CopyBackwards): ``self``'s old values are
+    overwritten, so they get a zero grad; ``src`` gets the grad (summed to its shape, cast to its dtype)."""
+    node_name = "CopyBackwards"
+    saves = False
+
+    @staticmethod
+    def forward(ctx, a, src):
+        out = np.empty_like(a._data)
+        np.copyto(out, np.broadcast_to(src._data, out.shape), casting="unsafe")
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        n = ctx.needs_input_grad
+        return (_wrap(np.zeros_like(g._data)) if n[0] else None), (g if n[1] else None)
+
+
+Copy._node_cls.name = lambda self: "torch::autograd::CopyBackwards"  # a hand-written node in PyTorch
 
 
 class ToCopy(Op):

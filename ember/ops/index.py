@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import dtypes as D
 from ..autograd.grad_mode import _state
-from ..autograd.function import check_view_inplace
+from ..autograd.function import check_view_inplace, set_history
 from ._util import is_tensor, norm_dim
 from .elementwise import Op, _type_name
 from .shape import Select, Slice, Unsqueeze, _as_view, _broadcast_shape, _contig_strides, _expand_geometry, _restride
@@ -613,8 +613,8 @@ def setitem(a, key, value):
             val = val.reshape(_strip1(val.shape))
         _check_overlap(view, value._data, adv is not None)
     if not (_state.enabled and (a._requires_grad or (vt and value._requires_grad))):
-        _bump(a)  # first: an inference tensor's counter raises outside inference mode
         _write(view, adv, val)
+        _bump(a)  # after the write: an inference tensor's counter raises outside inference mode (as in PyTorch)
         return
     # autograd: PyTorch writes through a view (CopySlices on the base) unless the view part of the key is a no-op
     root = a._base
@@ -647,8 +647,7 @@ def _bump(a):
 def _rebase(a, res):
     """Give ``a`` (whose array ``res``'s op already wrote into) ``res``'s history: an in-place op in the graph."""
     _bump(a)
-    a._grad_fn = res._grad_fn
-    a._output_nr = res._output_nr
+    set_history(a, res._grad_fn, res._output_nr)
     a._requires_grad = res._requires_grad
 
 

@@ -9,6 +9,7 @@ import builtins
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
+from ..autograd.function import set_history
 from ._util import _wrap
 from .elementwise import Op
 from .index import Index, _rebase, _value_grad, _write
@@ -158,4 +159,5 @@ def _setitem_view(a, root, npkey, adv, val, value):
     geom = ((ra.shape, ra.strides, ra.dtype), off // ra.itemsize, va.shape, va.strides)
     _rebase(root, ViewCopySlices.apply(root, value, view=va, geom=geom, key=npkey, adv=adv, val=val))
     v = AsStridedView.apply(root, view=va, geom=geom)
-    a._grad_fn, a._output_nr, a._requires_grad = v._grad_fn, v._output_nr, v._requires_grad
+    set_history(a, v._grad_fn, v._output_nr)
+    a._requires_grad = v._requires_grad
