@@ -97,7 +97,19 @@ sub = _binary(np.subtract, E.Sub, False)
 mul = _binary(np.multiply, E.Mul, False)
 truediv = _binary(np.true_divide, E.Div, True)
 rsub = _rbinary(np.subtract, E.Rsub)
-rtruediv = _rbinary(np.true_divide, E.Rdiv)
+
+
+def rtruediv(self, other):
+    """``number / tensor``: PyTorch computes ``tensor.reciprocal() * number`` (two nodes, and its rounding)."""
+    oc = other.__class__
+    if (oc is float or oc is int) and self._data.dtype.kind in "fc":
+        if self._requires_grad and _state.enabled:
+            return self.reciprocal() * other
+        r = np.reciprocal(self._data)
+        if other != 1:
+            r = r * other
+        return _wrap(r if r.__class__ is _nd else _array(r))
+    return E.Rdiv.apply(self, other)
 
 
 def _view_of(self, r):

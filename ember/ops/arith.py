@@ -173,7 +173,7 @@ class Rdiv(Op):
     @staticmethod
     def forward(ctx, a, b):
         x, y = _true_div_operands(a, b)
-        return np.true_divide(y, x)
+        return np.multiply(np.reciprocal(x), y)  # PyTorch's rounding: reciprocal first
 
     @staticmethod
     def backward(ctx, g):

@@ -102,3 +102,17 @@ def test_create_graph_grad_is_a_copy_node_and_ctx_name_attribute_is_allowed():
         return names, z.grad.tolist()
     e, t = _both(f)
     assert e == t
+
+
+def test_number_divided_by_tensor_is_reciprocal_times_number():
+    def f(lib):
+        t = lib.tensor([7.0, 3.0], requires_grad=True)
+        y = 3 / t
+        names = [type(n).__name__ for n, _ in y.grad_fn.next_functions]
+        a = lib.ones(2, requires_grad=True) * 1
+        z = 1 / a
+        a.add_(1)  # reciprocal saved its result, not a: no version error
+        z.sum().backward()
+        return y.detach().numpy().tobytes(), (3 / lib.tensor([7])).item(), names
+    e, t = _both(f)
+    assert e == t
