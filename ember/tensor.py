@@ -723,48 +723,6 @@ class Tensor:
     def resolve_neg(self):
         return self
 
-    # ------------------------------------------------------------------ in place
-    def _inplace(self, res):
-        """Write an op's result into self (PyTorch's in-place semantics: dtype kept, version bumped)."""
-        x = self._data
-        r = res._data
-        if r.dtype != x.dtype and not D.can_cast(D._from_np[r.dtype], D._from_np[x.dtype]):
-            from .ops.elementwise import _type_name
-            raise RuntimeError(f"result type {_type_name(r.dtype)} can't be cast to the desired output type "
-                               f"{_type_name(x.dtype)}")
-        if _state.enabled:
-            b = self._base
-            if b is not None and (res._requires_grad or self._requires_grad):
-                _F.check_view_inplace(self)
-            if self._requires_grad and self._grad_fn is None:
-                raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
-            if res._requires_grad and b is not None and b._data is not x:
-                # an in-place op on a view in the graph is a write through the view: the base's history
-                # becomes CopySlices (the same mechanism as ``view[...] = value``)
-                if r.shape != x.shape:
-                    raise RuntimeError(f"output with shape {list(x.shape)} doesn't match the broadcast shape "
-                                       f"{list(np.broadcast_shapes(x.shape, r.shape))}")
-                _I.setitem(self, Ellipsis, res if r.dtype == x.dtype else res.to(self.dtype))
-                return self
-        if r.shape != x.shape:
-            raise RuntimeError(f"output with shape {list(x.shape)} doesn't match the broadcast shape "
-                               f"{list(np.broadcast_shapes(x.shape, r.shape))}")
-        if res._requires_grad and _state.enabled:
-            _F.snapshot_saved_self(self, res._grad_fn)
-        try:
-            np.copyto(x, r, casting="unsafe")
-        except ValueError:
-            raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a "
-                               "single memory location. Please clone() the tensor before performing the "
-                               "operation.") from None
-        b = self._base
-        # after the write, as in PyTorch: an inference tensor's counter raises outside inference mode, data changed
-        (b if b is not None else self)._vc += 1
-        if res._requires_grad and _state.enabled:
-            _F.set_history(self, res._grad_fn, res._output_nr)
-            self._requires_grad = True
-        return self
-
     @property
     def _version(self):
         b = self._base
