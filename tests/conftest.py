@@ -157,3 +157,37 @@ def rng():
 
 def randn(*shape, dtype=np.float32, seed=0):
     return np.random.default_rng(seed).standard_normal(shape).astype(dtype)
+
+
+# ---- value/exception comparison of ``fn(lib)`` run on both libraries (tests/autograd)
+
+def np_(x):
+    if isinstance(x, (tuple, list)):
+        return type(x)(np_(v) for v in x)
+    return x.detach().numpy() if hasattr(x, "detach") else x
+
+
+def same(fn, **kw):
+    """``fn(lib)`` on both libraries; every returned tensor/value must agree. Returns ember's (as NumPy)."""
+    t, e = np_(fn(torch)), np_(fn(ember))
+    ts, es = (t, e) if isinstance(t, (tuple, list)) else ((t,), (e,))
+    assert len(es) == len(ts)
+    for i, (a, b) in enumerate(zip(es, ts)):
+        if isinstance(b, np.ndarray):
+            assert isinstance(a, np.ndarray) and a.dtype == b.dtype, f"result {i}: {a!r} vs {b!r}"
+            np.testing.assert_allclose(a, b, rtol=1e-6, err_msg=f"result {i}", **kw)
+        else:
+            assert a == b, f"result {i}: ember {a!r} != torch {b!r}"
+    return e
+
+
+def same_error(fn, exact=True):
+    """``fn(lib)`` raises with torch; ember must raise the same (builtin) class and, with ``exact``, message."""
+    with pytest.raises(Exception) as t:
+        fn(torch)
+    base = next(c for c in t.type.__mro__ if c.__module__ == "builtins")
+    with pytest.raises(base) as e:
+        fn(ember)
+    if exact:
+        assert str(e.value) == str(t.value)
+    return str(t.value)

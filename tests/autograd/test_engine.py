@@ -1,5 +1,4 @@
 """Basic autograd against torch: backward, accumulation, retain_graph, grad modes, leaves, hooks, versions."""
-import warnings
 
 import numpy as np
 import pytest

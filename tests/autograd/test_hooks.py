@@ -3,43 +3,9 @@ AccumulateGrad nodes, graph introspection, saved_tensors_hooks, and the engine's
 shapes, allow_unused/materialize_grads, ``backward(inputs=...)``)."""
 import warnings
 
-import numpy as np
 import pytest
-import torch
 
-import ember
-
-
-def np_(x):
-    if isinstance(x, (tuple, list)):
-        return type(x)(np_(v) for v in x)
-    return x.detach().numpy() if hasattr(x, "detach") else x
-
-
-def same(fn, **kw):
-    """``fn(lib)`` on both libraries; every returned tensor/value must agree. Returns ember's (as NumPy)."""
-    t, e = np_(fn(torch)), np_(fn(ember))
-    ts, es = (t, e) if isinstance(t, (tuple, list)) else ((t,), (e,))
-    assert len(es) == len(ts)
-    for i, (a, b) in enumerate(zip(es, ts)):
-        if isinstance(b, np.ndarray):
-            assert isinstance(a, np.ndarray) and a.dtype == b.dtype, f"result {i}: {a!r} vs {b!r}"
-            np.testing.assert_allclose(a, b, rtol=1e-6, err_msg=f"result {i}", **kw)
-        else:
-            assert a == b, f"result {i}: ember {a!r} != torch {b!r}"
-    return e
-
-
-def same_error(fn, exact=True):
-    """``fn(lib)`` raises with torch; ember must raise the same (builtin) class and, with ``exact``, message."""
-    with pytest.raises(Exception) as t:
-        fn(torch)
-    base = next(c for c in t.type.__mro__ if c.__module__ == "builtins")
-    with pytest.raises(base) as e:
-        fn(ember)
-    if exact:
-        assert str(e.value) == str(t.value)
-    return str(t.value)
+from conftest import same, same_error
 
 
 def L(v):
