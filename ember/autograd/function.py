@@ -18,6 +18,7 @@ import inspect
 import traceback
 import warnings
 import weakref
+from weakref import ref as _weakref
 from collections import OrderedDict
 
 import numpy as np
@@ -219,10 +220,15 @@ class AccumulateGrad(Node):
 def _accumulator(t):
     """The leaf's AccumulateGrad node: the one a live graph uses, else a new one."""
     ref = t._acc
-    acc = ref() if ref is not None else None
-    if acc is None:
-        acc = AccumulateGrad(t)
-        t._acc = weakref.ref(acc)
+    if ref is not None:
+        acc = ref()
+        if acc is not None:
+            return acc
+    acc = _new(AccumulateGrad)  # __init__ inlined: a leaf gets a new node whenever its last graph died
+    d = acc.__dict__
+    d["variable"] = t
+    d["_edges"] = ()
+    t._acc = _weakref(acc)
     return acc
 
 
