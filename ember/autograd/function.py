@@ -195,6 +195,8 @@ class BackwardNode(Node):
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
 
+FunctionCtx = BackwardNode  # the type of ``ctx`` (PyTorch's name, for annotations)
+
 _FREED_MSG = (
     "Trying to backward through the graph a second time (or directly access saved tensors after they have "
     "already been freed). Saved intermediate values of the graph are freed when you call .backward() or "
