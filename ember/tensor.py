@@ -321,8 +321,7 @@ class Tensor:
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Compute the grad of this tensor w.r.t. graph leaves, accumulating into their ``.grad``."""
-        from .autograd import backward
-        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        _autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     # ------------------------------------------------------------------ conversion
     def numpy(self, *, force=False):
@@ -793,3 +792,4 @@ from .ops import index as _I  # noqa: E402
 from .ops import linalg as _L  # noqa: E402
 from .ops import shape as _S  # noqa: E402
 from . import _tensor_methods  # noqa: E402,F401  attaches the op functions as methods
+from . import autograd as _autograd  # noqa: E402

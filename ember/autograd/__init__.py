@@ -33,7 +33,7 @@ def _seed_grads(tensors, grad_tensors, create_graph, batched=False):
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
             if t._requires_grad and t._data.dtype.kind not in "fc":
                 raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got {t.dtype}")
-            g = _F._wrap(np.ones(t._data.shape, dtype=t._data.dtype))
+            g = _F._wrap(np.array(1, dtype=t._data.dtype).reshape(t._data.shape))
         else:
             if not isinstance(g, _F.Tensor):
                 raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
@@ -75,9 +75,15 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         else:
             raise RuntimeError("'grad_tensors' and 'grad_variables' (deprecated) arguments both passed to "
                                "'backward'. Please only use 'grad_tensors'.")
-    tensors = _tensors(tensors)
     if retain_graph is None:
         retain_graph = create_graph
+    if grad_tensors is None and inputs is None and tensors.__class__ is _F.Tensor and tensors._requires_grad:
+        d = tensors._data
+        if d.size == 1 and d.dtype.kind == "f":  # loss.backward(): seeded with a one, the common call
+            run_backward((tensors,), (_F._wrap(np.array(1, dtype=d.dtype).reshape(d.shape)),), retain_graph,
+                         create_graph)
+            return
+    tensors = _tensors(tensors)
     _check_outputs(tensors)
     seeds = _seed_grads(tensors, grad_tensors, create_graph)
     if inputs is None:

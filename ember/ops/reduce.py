@@ -45,8 +45,9 @@ def _restore(g, shape, axes, keepdim):
 
 def _expand_back(g, shape, axes, keepdim):
     """Broadcast a reduced grad back to ``shape``."""
-    if g.ndim == 0:
-        return g.expand(shape)  # a full reduction: a 0-dim grad broadcasts directly (no reshape)
+    if g.ndim == 0:  # a full reduction: a 0-dim grad broadcasts directly (no reshape)
+        # first order: the broadcast view itself (NOTE [ one formula, two paths ] in unary.py)
+        return g.expand(shape) if _state.enabled else _wrap(np.broadcast_to(g._data, shape))
     return _restore(g, shape, axes, keepdim).expand(shape)
 
 
