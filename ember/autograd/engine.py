@@ -161,7 +161,7 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                         raise RuntimeError(F._FREED_MSG)
                     if "_versions" in node.__dict__:
                         F.check_versions(node)
-                    in_grads = node._fn.backward(node, g)
+                    in_grads = node._bw(node, g)
                     if in_grads.__class__ is not tuple:
                         in_grads = (in_grads,)
             elif node.__class__ is Acc:

@@ -285,7 +285,8 @@ class _FunctionMeta(type):
         # a user's Function saves through ctx.save_for_backward; the second-backward check happens on access
         saves = attrs.get("saves", getattr(cls, "saves", True)) if internal else False
         cls._node_cls = type(node_name, (BackwardNode,), {
-            "_fn": cls, "_saves": saves, "_custom": not internal, "_plain": internal, "__module__": cls.__module__})
+            "_fn": cls, "_bw": staticmethod(cls.backward), "_saves": saves, "_custom": not internal, "_plain": internal,
+            "__module__": cls.__module__})
 
 
 def _default_setup_context(ctx, inputs, output):
