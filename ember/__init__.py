@@ -24,6 +24,7 @@ from .ops.creation import (  # noqa: E402,F401
     arange, as_tensor, asarray, bernoulli, cartesian_prod, empty, empty_like, eye, from_numpy, frombuffer, full,
     full_like, linspace, logspace, meshgrid, multinomial, normal, ones, ones_like, poisson, rand, rand_like, randint,
     randint_like, randn, randn_like, randperm, range, tensor, tril_indices, triu_indices, zeros, zeros_like)
+from .ops.unary import conj, imag, real  # noqa: E402,F401
 from .ops.elementwise import (  # noqa: E402,F401
     abs, absolute, acos, add, allclose, arccos, arcsin, arctan, arctan2, asin, atan, atan2, bitwise_and, bitwise_not,
     bitwise_or, bitwise_xor, ceil, clamp, clamp_max, clamp_min, clip, cos, cosh, div, divide, eq, equal, exp, exp2,

@@ -705,16 +705,14 @@ class Tensor:
 
     @property
     def real(self):
-        return _F._wrap(self._data.real)
+        return _U.real(self)
 
     @property
     def imag(self):
-        return _F._wrap(self._data.imag)
+        return _U.imag(self)
 
     def conj(self):
-        if self._data.dtype.kind != "c":
-            return self
-        return _F._wrap(np.conj(self._data))
+        return _U.conj(self)
 
     def resolve_conj(self):
         return self
@@ -791,5 +789,6 @@ from .ops import elementwise as _E  # noqa: E402  (ops import this module's name
 from .ops import index as _I  # noqa: E402
 from .ops import linalg as _L  # noqa: E402
 from .ops import shape as _S  # noqa: E402
+from .ops import unary as _U  # noqa: E402
 from . import _tensor_methods  # noqa: E402,F401  attaches the op functions as methods
 from . import autograd as _autograd  # noqa: E402

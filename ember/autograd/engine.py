@@ -39,6 +39,13 @@ def _sum_to(g, shape):
     return g
 
 
+def _cast(g, dtype):
+    """A grad in its input's dtype; a real input takes the real part of a complex grad (as PyTorch does)."""
+    if g._data.dtype.kind == "c" and dtype.kind != "c":
+        g = g.real
+    return g.to(F._dtype_of(dtype))
+
+
 def _expandable(shape, to):
     """Whether ``shape`` broadcasts to ``to`` (so a grad of shape ``to`` sums back to ``shape``)."""
     if len(shape) > len(to):
@@ -191,7 +198,7 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                         if g._data.shape != ref.shape:
                             g = _sum_to(g, ref.shape)
                         if g._data.dtype != ref.dtype:
-                            g = g.to(F._dtype_of(ref.dtype))
+                            g = _cast(g, ref.dtype)
                     nr = e[1]
                     if c == 1 and fast and carry is None and nr == 0 and nxt._plain:
                         # this was nxt's last consumer: run it next (a chain costs no queue or buffer traffic)
@@ -220,7 +227,7 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                         if g._data.shape != meta[0]:
                             g = _sum_to(g, meta[0])
                         if g._data.dtype != meta[1]:
-                            g = g.to(F._dtype_of(meta[1]))
+                            g = _cast(g, meta[1])
                         _add(buffers, nxt, e[1], g)
                     deps[nxt] = c - 1
                     if c == 1:
@@ -472,7 +479,7 @@ def _leaf(node, g, capture, results, create_graph, run):
 def _accumulate(leaf, g, create_graph):
     """Add ``g`` into ``leaf.grad`` (in place unless building a graph)."""
     if g._data.dtype != leaf._data.dtype:
-        g = g.to(leaf.dtype)
+        g = _cast(g, leaf._data.dtype)
     old = leaf._grad
     if old is None:
         if create_graph:

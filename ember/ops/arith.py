@@ -126,6 +126,8 @@ class Mul(Op):
 
 
 def _conj(x):
+    if x.__class__ is complex:
+        return x.conjugate()
     return x.conj() if is_tensor(x) and x.dtype.is_complex else x
 
 
@@ -161,8 +163,8 @@ class Div(Op):
     def backward(ctx, g):
         a, b = ctx.inputs
         n = ctx.needs_input_grad
-        ga = g / b if n[0] else None
-        gb = -g * ((a / b) / b) if n[1] else None
+        ga = g / _conj(b) if n[0] else None
+        gb = -g * _conj((a / b) / b) if n[1] else None
         return ga, gb
 
 
@@ -389,7 +391,7 @@ class Pow(Op):
         a, e = ctx.inputs
         if e == 0:
             return g * 0, None
-        return g * e * a ** (e - 1), None
+        return g * _conj(e * a ** (e - 1)), None
 
 
 def _pow_np(x, y, a, b):

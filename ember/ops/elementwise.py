@@ -495,4 +495,8 @@ class ToCopy(Op):
 
     @staticmethod
     def backward(ctx, g):
-        return g.to(ctx.src) if (ctx.src.is_floating_point or ctx.src.is_complex) else None
+        if not (ctx.src.is_floating_point or ctx.src.is_complex):
+            return None
+        if g.is_complex() and not ctx.src.is_complex:
+            g = g.real  # PyTorch's real(grad): no "discards the imaginary part" warning in backward
+        return g.to(ctx.src)

@@ -33,13 +33,14 @@ class _TensorMath:
 _A, _T = _ArrayMath(), _TensorMath()
 
 
-def _unary(name, node, fwd, bwd, uses="input", floating=True, check=None, arrays=True):
+def _unary(name, node, fwd, bwd, uses="input", floating=True, check=None, arrays=True, holomorphic=True):
     """Build a unary op class: ``fwd(array)``; ``bwd(m, g, x, out)``.
 
     NOTE [ one formula, two paths ]: ``bwd`` is written once with operators and ``m.<fn>``. With
     ``create_graph`` it runs on Tensors (``m`` = ember's functions), so it is differentiable; in a
     plain first-order backward it runs on the NumPy arrays (``m`` = NumPy) and builds no intermediate
     tensors. ``arrays=False`` keeps an op on the Tensor path (its formula calls ops of its own).
+    ``holomorphic=False`` (abs, sgn): the formula handles complex inputs itself.
     ``check(array)`` raises PyTorch's error for dtypes the op does not support.
     """
 
@@ -52,11 +53,19 @@ def _unary(name, node, fwd, bwd, uses="input", floating=True, check=None, arrays
         # large inputs run on several cores (NOTE [ threads ] in _parallel.py)
         return fwd(x) if x.size < _MIN_ELEMENTS else elementwise(fwd, x)
 
+    # NOTE [ complex grads ]: PyTorch's grad of a holomorphic f is g * conj(f'(z)); f' has real Taylor
+    # coefficients for every op here, so conj(f'(z)) = f'(conj(z)): the same formula on conjugated x / out
+    def cj(a):
+        return a if not holomorphic or a.dtype.kind != "c" else np.conj(a)
+
+    def cjt(t):
+        return t if not holomorphic or t._data.dtype.kind != "c" else t.conj()
+
     if uses == "output":
         def backward(ctx, g):
             if arrays and not _grad_state.enabled:
-                return _wrap_array(bwd(_A, g._data, None, ctx._out))
-            return bwd(_T, g, None, ctx.saved_output())
+                return _wrap_array(bwd(_A, g._data, None, cj(ctx._out)))
+            return bwd(_T, g, None, cjt(ctx.saved_output()))
     elif uses == "none":
         def backward(ctx, g):
             if arrays and not _grad_state.enabled:
@@ -65,8 +74,8 @@ def _unary(name, node, fwd, bwd, uses="input", floating=True, check=None, arrays
     else:
         def backward(ctx, g):
             if arrays and not _grad_state.enabled:
-                return _wrap_array(bwd(_A, g._data, ctx.inputs[0]._data, None))
-            return bwd(_T, g, ctx.inputs[0], None)
+                return _wrap_array(bwd(_A, g._data, cj(ctx.inputs[0]._data), None))
+            return bwd(_T, g, cjt(ctx.inputs[0]), None)
 
     cls = type(name, (Op,), {
         "node_name": node, "forward": staticmethod(forward), "backward": staticmethod(backward),
@@ -139,6 +148,8 @@ Square = _unary("Square", "PowBackward0", _square_np, _square_bwd, floating=Fals
 
 
 def _sigmoid_np(x):
+    if x.dtype.kind == "c":
+        return 1 / (1 + np.exp(-x))
     # exp of a negated magnitude never overflows
     e = np.exp(-np.abs(x))
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
@@ -167,7 +178,8 @@ class TanhBackward(Op):
     def backward(ctx, gg):
         g, y = ctx.inputs
         n = ctx.needs_input_grad
-        return (TanhBackward.apply(gg, y) if n[0] else None), (gg * (y * g * -2) if n[1] else None)
+        # conj: complex grads are g * conj(derivative) (NOTE [ complex grads ]); conj() is a no-op for reals
+        return (TanhBackward.apply(gg, y.conj()) if n[0] else None), (gg * (y * g * -2).conj() if n[1] else None)
 
 
 class SigmoidBackward(Op):
@@ -183,7 +195,8 @@ class SigmoidBackward(Op):
     def backward(ctx, gg):
         g, y = ctx.inputs
         n = ctx.needs_input_grad
-        return (SigmoidBackward.apply(gg, y) if n[0] else None), (gg * g * (1 - 2 * y) if n[1] else None)
+        return (SigmoidBackward.apply(gg, y.conj()) if n[0] else None), \
+            (gg * (g * (1 - 2 * y)).conj() if n[1] else None)
 
 
 class ThresholdBackward(Op):
@@ -217,9 +230,19 @@ def _keep_int(f):
 
 
 Abs = _unary("Abs", "AbsBackward0", np.abs, lambda m, g, x, o: g * x.sgn(), floating=False, check=_no_bool("abs_cpu"),
-            arrays=False)
+            arrays=False, holomorphic=False)
 Sign = _unary("Sign", "SignBackward0", _sign_np, _zero_grad, uses="none", floating=False)
-Sgn = _unary("Sgn", "SgnBackward0", _sign_np, _zero_grad, uses="none", floating=False)
+def _sgn_bwd(m, g, x, o):
+    if x._data.dtype.kind != "c":
+        return g * 0
+    # s = z/|z|: PyTorch's (conjugate Wirtinger) grad is (g - s^2 conj(g)) / (2|z|), and 0 where z == 0
+    s = x.sgn()
+    a = x.abs()
+    d = (g - s * s * g.conj()) / (2 * a)
+    return _ew.where(a == 0, zeros_scalar(d), d)
+
+
+Sgn = _unary("Sgn", "SgnBackward0", _sign_np, _sgn_bwd, floating=False, arrays=False, holomorphic=False)
 Floor = _unary("Floor", "FloorBackward0", _keep_int(np.floor), _zero_grad, uses="none", floating=False,
                check=_no_bool("floor_vml_cpu"))
 Ceil = _unary("Ceil", "CeilBackward0", _keep_int(np.ceil), _zero_grad, uses="none", floating=False,
@@ -412,3 +435,63 @@ def _clamp_args_error(name, lo, hi):
     def tn(v):
         return "NoneType" if v is None else ("Tensor" if is_tensor(v) else type(v).__name__)
     raise TypeError(f"{name}() received an invalid combination of arguments - got (Tensor, {tn(lo)}, {tn(hi)})")
+
+
+# ============================================================================ complex parts
+# ``real``/``imag`` are views of a complex tensor (PyTorch records SelectBackward0: they are selects of
+# ``view_as_real``); ``conj`` is a copy here (PyTorch's is a lazy view; values and grads are the same).
+
+class _ComplexPart(Op):
+    node_name = "SelectBackward0"
+    saves = False
+
+    @staticmethod
+    def forward(ctx, a, part):
+        ctx.part, ctx.cdtype = part, a._data.dtype
+        return a._data.real if part == "real" else a._data.imag
+
+    @staticmethod
+    def backward(ctx, g):
+        if not _grad_state.enabled:  # first order, on the array
+            out = np.zeros(g._data.shape, ctx.cdtype)
+            if ctx.part == "real":
+                out.real = g._data
+            else:
+                out.imag = g._data
+            return _wrap(out)
+        gc = g.to(D._from_np[ctx.cdtype])
+        return gc if ctx.part == "real" else gc * 1j
+
+
+class Conj(Op):
+    node_name = "ConjBackward0"
+    saves = False
+
+    @staticmethod
+    def forward(ctx, a):
+        return np.conj(a._data)
+
+    @staticmethod
+    def backward(ctx, g):
+        return _wrap(np.conj(g._data)) if not _grad_state.enabled else Conj.apply(g)
+
+
+def real(input):
+    """The real part: ``input`` itself for a real tensor, else a view of the real parts."""
+    if input._data.dtype.kind != "c":
+        return input
+    from .shape import _as_view
+    return _as_view(_ComplexPart.apply(input, "real"), input)
+
+
+def imag(input):
+    """A view of the imaginary parts of a complex tensor."""
+    if input._data.dtype.kind != "c":
+        raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
+    from .shape import _as_view
+    return _as_view(_ComplexPart.apply(input, "imag"), input)
+
+
+def conj(input):
+    """The complex conjugate (``input`` itself for a real tensor)."""
+    return input if input._data.dtype.kind != "c" else Conj.apply(input)
