@@ -90,6 +90,23 @@ def workloads():
             loss.backward()
         return step
 
+    def lenet_conv(lib):
+        # LeNet-5's feature extractor: conv 1->6 5x5, max pool 2, conv 6->16 5x5, max pool 2; fwd + bwd
+        rng = np.random.default_rng(0)
+        x = lib.from_numpy(rng.standard_normal((64, 1, 28, 28)).astype(np.float32))
+        ps = [lib.from_numpy(a.astype(np.float32)).requires_grad_() for a in (
+            rng.standard_normal((6, 1, 5, 5)) * 0.2, np.zeros(6), rng.standard_normal((16, 6, 5, 5)) * 0.1,
+            np.zeros(16))]
+        F = lib.nn.functional
+
+        def step():
+            h = F.max_pool2d(F.conv2d(x, ps[0], ps[1]), 2)
+            h = F.max_pool2d(F.conv2d(h, ps[2], ps[3]), 2)
+            h.sum().backward()
+            for p in ps:
+                p.grad = None
+        return step
+
     return {
         "add 4-elem float32": (add4, 20000),
         "add 4-elem, requires_grad": (add4_grad, 20000),
@@ -101,6 +118,7 @@ def workloads():
         "50-op chain fwd+bwd": (chain_step, 500),
         "matmul 1000x1000": (matmul1k, 3),
         "exp 1M elements": (exp1m, 20),
+        "LeNet-5 conv2d fwd+bwd batch 64 28x28": (lenet_conv, 20),
     }
 
 
@@ -135,10 +153,10 @@ def main(argv=None):
     p.add_argument("--only", help="run only the workloads whose name contains this text")
     args = p.parse_args(argv)
     rows = run(1 if args.quick else args.rounds, 0.02 if args.quick else 1.0, args.only)
-    print(f"{'workload':30s} | {'ember':>10s} | {'torch':>10s} | ratio")
-    print("-" * 66)
+    print(f"{'workload':38s} | {'ember':>10s} | {'torch':>10s} | ratio")
+    print("-" * 74)
     for name, te, tt, r in rows:
-        print(f"{name:30s} | {_fmt(te):>10s} | {_fmt(tt):>10s} | {r:.2f}")
+        print(f"{name:38s} | {_fmt(te):>10s} | {_fmt(tt):>10s} | {r:.2f}")
     return 0
 
 

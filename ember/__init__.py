@@ -132,3 +132,93 @@ def compile(model=None, **kwargs):
     if model is None:
         return lambda m: m
     return model
+
+
+# ---- activations PyTorch also has at top level (torch.selu, torch.prelu ...) and as Tensor methods
+from .ops import activation as _act  # noqa: E402
+from .ops.activation import celu, celu_, hardshrink, prelu, selu, selu_  # noqa: E402,F401
+
+
+def threshold(input, threshold, value):
+    return _act.threshold(input, threshold, value)
+
+
+def threshold_(input, threshold, value):
+    return _act.threshold_(input, threshold, value)
+
+
+def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
+    return _act.rrelu(input, lower, upper, training, generator=generator)
+
+
+def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
+    return _act.rrelu_(input, lower, upper, training, generator=generator)
+
+
+Tensor.prelu = prelu
+Tensor.hardshrink = hardshrink
+
+
+# ---- convolution and pooling at top level, where PyTorch has them (torch.conv2d, torch.max_pool2d ...)
+from .ops.conv import (  # noqa: E402,F401
+    conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d, convolution)
+from .ops.pool import (  # noqa: E402,F401
+    adaptive_avg_pool1d, avg_pool1d, max_pool1d, max_pool1d_with_indices, max_pool2d,
+    max_pool3d)
+from .ops.spatial import pixel_shuffle, pixel_unshuffle  # noqa: E402,F401
+
+
+def constant_pad_nd(input, pad, value=0):
+    from .ops.spatial import pad as _pad
+    return _pad(input, pad, "constant", value)
+
+
+# ---- losses PyTorch has at top level: an int ``reduction`` (0 none, 1 mean, 2 sum). NOTE: PyTorch 2.13's
+# bindings document ``reduction=Mean`` but apply no reduction when it is omitted; these follow that behaviour.
+from .ops import loss as _loss  # noqa: E402
+from .ops import loss_compose as _loss_compose  # noqa: E402
+
+
+def _int_reduction(fn, pos, reduction):
+    if not isinstance(reduction, _builtins.int) or isinstance(reduction, _builtins.bool):
+        raise TypeError(f"{fn}(): argument 'reduction' (position {pos}) must be int, not {type(reduction).__name__}")
+    return reduction
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None, reduction=0):
+    r = _int_reduction("binary_cross_entropy_with_logits", 5, reduction)
+    return _loss._bce_logits(input, target, weight, pos_weight, r)
+
+
+def kl_div(input, target, reduction=0, *, log_target=False):
+    return _loss_compose._kl_div(input, target, _int_reduction("kl_div", 3, reduction), log_target)
+
+
+def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction=0):
+    r = _int_reduction("cosine_embedding_loss", 5, reduction)
+    return _loss_compose._cosine_embedding(input1, input2, target, margin, r)
+
+
+def margin_ranking_loss(input1, input2, target, margin=0.0, reduction=0):
+    r = _int_reduction("margin_ranking_loss", 5, reduction)
+    return _loss_compose._margin_ranking(input1, input2, target, margin, r)
+
+
+def hinge_embedding_loss(input, target, margin=1.0, reduction=0):
+    return _loss_compose._hinge_embedding(input, target, margin, _int_reduction("hinge_embedding_loss", 4, reduction))
+
+
+def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-06, swap=False, reduction=0):
+    r = _int_reduction("triplet_margin_loss", 8, reduction)
+    return _loss_compose._triplet_margin(anchor, positive, negative, margin, p, eps, swap, r)
+
+
+def poisson_nll_loss(input, target, log_input, full, eps, reduction):
+    r = _int_reduction("poisson_nll_loss", 6, reduction)
+    return _loss_compose._poisson_nll(input, target, log_input, full, eps, r)
+
+
+def adaptive_max_pool1d(input, output_size):
+    """``torch.adaptive_max_pool1d``: (values, indices), unlike ``F.adaptive_max_pool1d``'s default."""
+    from .ops.pool import adaptive_max_pool1d as _amp1
+    return _amp1(input, output_size, True)

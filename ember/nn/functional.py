@@ -4,6 +4,7 @@ import numpy as np
 from ..ops._util import _wrap, is_tensor
 from ..ops.elementwise import relu as _relu, sigmoid, tanh  # noqa: F401
 from ..ops.reduce import log_softmax as _log_softmax, softmax as _softmax
+from ._functional_linear import bilinear, linear  # noqa: F401
 
 
 def relu(input, inplace=False):
@@ -34,3 +35,42 @@ def one_hot(tensor, num_classes=-1):
     out = np.zeros(x.shape + (num_classes,), dtype=np.int64)
     np.put_along_axis(out, x[..., None], 1, axis=-1)
     return _wrap(out)
+
+
+# ============================================================================ activations (ember/ops/activation.py)
+from ..ops.activation import (  # noqa: E402,F401
+    celu, celu_, elu, elu_, gelu, glu, hardshrink, hardsigmoid, hardswish, hardtanh, hardtanh_, leaky_relu,
+    leaky_relu_, logsigmoid, mish, prelu, relu6, rrelu, rrelu_, selu, selu_, silu, softmin, softplus, softshrink,
+    softsign, tanhshrink, threshold, threshold_)
+
+
+def relu_(input):
+    """In-place ``relu``."""
+    return input.relu_()
+
+
+# ============================================================================ convolution, pooling, resampling
+# (ember/ops/conv.py, ember/ops/pool.py, ember/ops/spatial.py)
+from ..ops.conv import (  # noqa: E402,F401
+    conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d, fold, unfold)
+from ..ops.pool import (  # noqa: E402,F401
+    adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d, adaptive_max_pool1d,
+    adaptive_max_pool1d_with_indices, adaptive_max_pool2d, adaptive_max_pool2d_with_indices, adaptive_max_pool3d,
+    avg_pool1d, avg_pool2d, avg_pool3d, lp_pool1d, lp_pool2d, max_pool1d, max_pool1d_with_indices, max_pool2d,
+    max_pool2d_with_indices, max_pool3d, max_pool3d_with_indices, max_unpool1d, max_unpool2d)
+from ..ops.spatial import interpolate, pad, pixel_shuffle, pixel_unshuffle, upsample  # noqa: E402,F401
+
+
+def upsample_nearest(input, size=None, scale_factor=None):
+    return interpolate(input, size, scale_factor, mode="nearest")
+
+
+def upsample_bilinear(input, size=None, scale_factor=None):
+    return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
+
+
+# ============================================================================ losses (ember/ops/loss.py)
+from ..ops.loss import (  # noqa: E402,F401
+    binary_cross_entropy, binary_cross_entropy_with_logits, cosine_embedding_loss, cross_entropy, gaussian_nll_loss,
+    hinge_embedding_loss, huber_loss, kl_div, l1_loss, margin_ranking_loss, mse_loss, multi_margin_loss,
+    multilabel_soft_margin_loss, nll_loss, poisson_nll_loss, smooth_l1_loss, soft_margin_loss, triplet_margin_loss)
