@@ -53,9 +53,14 @@ from .ops.special import (  # noqa: E402,F401
     acosh, addcdiv, addcmul, arccosh, arcsinh, arctanh, asinh, atanh, copysign, deg2rad, digamma, erf, erfc, erfinv,
     heaviside, hypot, lgamma, logaddexp, logaddexp2, logit, polygamma, positive, rad2deg, sinc, xlogy)
 from .ops.misc import (  # noqa: E402,F401
-    cdist, corrcoef, cov, cross, cumulative_trapezoid, diff, dist, histc, is_same_size, logcumsumexp, mode,
-    nanquantile, quantile, ravel, rot90, trapezoid)
+    cdist, corrcoef, cosine_similarity, cov, cross, cumulative_trapezoid, diff, dist, histc, is_same_size,
+    logcumsumexp, mode, nanquantile, pairwise_distance, quantile, ravel, rot90, trapezoid)
 from .ops.misc import trapezoid as trapz  # noqa: E402,F401
+from .ops.norm import batch_norm, group_norm, instance_norm, layer_norm, rms_norm  # noqa: E402,F401
+from .ops.dropout import (  # noqa: E402,F401
+    alpha_dropout, alpha_dropout_, dropout, dropout_, feature_alpha_dropout, feature_alpha_dropout_, feature_dropout,
+    feature_dropout_)
+from .ops.embedding import embedding, embedding_renorm_  # noqa: E402,F401
 from ._legacy import (  # noqa: E402,F401
     BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor, LongTensor, ShortTensor)
 from .random import (  # noqa: E402,F401

@@ -10,6 +10,7 @@ import numpy as np
 from .. import return_types
 from ._util import _wrap, float_np, is_tensor, norm_dim
 from .elementwise import Op, _check_broadcast, _not_implemented, _type_name, zeros_scalar
+from .stats import Norm
 
 
 def _ops():
@@ -411,6 +412,41 @@ class Dist(Op):
 
 def dist(input, other, p=2):
     return Dist.apply(input, other, p)
+
+
+def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
+    """``norm(x1 - x2 + eps, p)`` over the last dim of the broadcast pair (ATen's composition: NormBackward1)."""
+    innermost_dim = max(x1.dim(), x2.dim()) - 1
+    d = x1 - x2 + eps
+    if not d.is_floating_point() and not d.is_complex():
+        raise RuntimeError(f"norm(): input dtype should be either floating point or complex. Got "
+                           f"{_type_name(d._data.dtype)} instead.")
+    return _AtenNorm.apply(d, ord=p, dim=[innermost_dim], keepdim=keepdim)
+
+
+class _AtenNorm(Norm):
+    """``at::norm(x, p, dim, keepdim)``, the node ATen's compositions (pairwise_distance) record."""
+    node_name = "NormBackward1"
+
+
+def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+    """``sum(x1/|x1| * x2/|x2|)`` along ``dim``, each norm clamped to ``eps``.
+
+    ATen's composition: dividing each input by its own norm first keeps the result in [-1, 1]; the clamp is
+    applied in place under no_grad, so the gradient flows through the norms as if unclamped.
+    """
+    from ._util import result_np_dtype
+    E = _ops()
+    dt = result_np_dtype(x1, x2)
+    if dt.kind != "f":
+        raise RuntimeError(f"expected common dtype to be floating point, yet common dtype is {_type_name(dt)}")
+    x1, x2 = E.broadcast_tensors(x1, x2)
+    x1_norm = E.linalg.vector_norm(x1, 2, dim=dim, keepdim=True).clone()
+    x2_norm = E.linalg.vector_norm(x2, 2, dim=dim, keepdim=True).clone()
+    with E.no_grad():
+        x1_norm.clamp_min_(eps)
+        x2_norm.clamp_min_(eps)
+    return ((x1 / x1_norm) * (x2 / x2_norm)).sum(dim)
 
 
 # ---------------------------------------------------------------------------- logcumsumexp

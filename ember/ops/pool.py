@@ -526,6 +526,8 @@ AdaptiveAvgPool3D = type("AdaptiveAvgPool3D", (AxisMap,), {"node_name": "Adaptiv
 
 def _adaptive_avg(nd, fname, input, output_size):
     x = input._data
+    if not isinstance(output_size, (int, np.integer)) and len(output_size) != nd:
+        raise RuntimeError(f"{fname}: output_size must be {nd}")
     _adaptive_check(fname, x, nd, "")
     out = _out_sizes(output_size, nd, x.shape[-nd:])
     if any(o < 0 for o in out):
