@@ -3,12 +3,22 @@ derivatives, error classes and messages."""
 import numpy as np
 import pytest
 import torch
-from hypothesis import given, settings, strategies as st
+from hypothesis import assume, given, settings, strategies as st
 
 import ember
 from conftest import check, check_gradcheck, randn, same_error
 
 HYP = settings(max_examples=25, deadline=None)
+
+
+def _padding_only_window(size, k, s, p, d, ceil):
+    """Whether some pooling window along a dim of ``size`` covers padding only."""
+    eff = d * (k - 1) + 1
+    span = size + 2 * p - eff
+    out = (-(-span // s) if ceil else span // s) + 1
+    if ceil and (out - 1) * s >= size + p:
+        out -= 1
+    return any(all(not 0 <= o * s - p + j * d < size for j in range(k)) for o in range(max(out, 0)))
 
 
 def _F(lib):
@@ -83,6 +93,9 @@ def test_max_pool_int_and_half():
 @given(n=st.integers(1, 2), c=st.integers(1, 3), h=st.integers(1, 9), w=st.integers(1, 9), k=st.integers(1, 4),
        s=st.integers(1, 4), p=st.integers(0, 2), d=st.integers(1, 2), ceil=st.booleans())
 def test_max_pool2d_hypothesis(n, c, h, w, k, s, p, d, ceil):
+    # torch 2.13's max_pool2d backward corrupts memory (double free) when a window lies wholly in the
+    # padding (e.g. h=1, k=2, s=1, p=1, d=2): the oracle cannot run those, so they are not drawn
+    assume(not _padding_only_window(h, k, s, p, d, ceil) and not _padding_only_window(w, k, s, p, d, ceil))
     x = randn(n, c, h, w)
     f = pool("max_pool2d", k, s, p, d, ceil, True)
     try:
