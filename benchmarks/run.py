@@ -107,6 +107,48 @@ def workloads():
                 p.grad = None
         return step
 
+    def nn_mlp(sizes, batch):
+        # issue 5's MLP steps: nn.Sequential(Linear, ReLU, Linear), cross-entropy, manual SGD update
+        def setup(lib):
+            lib.manual_seed(0)
+            rng = np.random.default_rng(0)
+            x = lib.from_numpy(rng.standard_normal((batch, sizes[0])).astype(np.float32))
+            y = lib.from_numpy(rng.integers(0, sizes[2], batch))
+            model = lib.nn.Sequential(lib.nn.Linear(sizes[0], sizes[1]), lib.nn.ReLU(),
+                                      lib.nn.Linear(sizes[1], sizes[2]))
+            params = list(model.parameters())
+
+            def step():
+                loss = lib.nn.functional.cross_entropy(model(x), y)
+                loss.backward()
+                with lib.no_grad():
+                    for p in params:
+                        p -= 0.01 * p.grad
+                        p.grad = None
+            return step
+        return setup
+
+    def lenet_step(lib):
+        # LeNet-5 train step: conv/relu/pool x2, three Linear layers, cross-entropy, manual SGD
+        lib.manual_seed(0)
+        rng = np.random.default_rng(0)
+        nn = lib.nn
+        x = lib.from_numpy(rng.standard_normal((64, 1, 28, 28)).astype(np.float32))
+        y = lib.from_numpy(rng.integers(0, 10, 64))
+        model = nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(6, 16, 5),
+                              nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(400, 120), nn.ReLU(),
+                              nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
+        params = list(model.parameters())
+
+        def step():
+            loss = nn.functional.cross_entropy(model(x), y)
+            loss.backward()
+            with lib.no_grad():
+                for p in params:
+                    p -= 0.01 * p.grad
+                    p.grad = None
+        return step
+
     return {
         "add 4-elem float32": (add4, 20000),
         "add 4-elem, requires_grad": (add4_grad, 20000),
@@ -119,6 +161,9 @@ def workloads():
         "matmul 1000x1000": (matmul1k, 3),
         "exp 1M elements": (exp1m, 20),
         "LeNet-5 conv2d fwd+bwd batch 64 28x28": (lenet_conv, 20),
+        "nn MLP 64-128-10 batch 32 step": (nn_mlp((64, 128, 10), 32), 500),
+        "nn MLP 784-256-10 batch 128 step": (nn_mlp((784, 256, 10), 128), 100),
+        "LeNet-5 train step batch 64": (lenet_step, 10),
     }
 
 

@@ -18,5 +18,6 @@ from .modules.dropout import *  # noqa: E402,F401,F403
 from .modules.instancenorm import *  # noqa: E402,F401,F403
 from .modules.normalization import *  # noqa: E402,F401,F403
 from .modules.sparse import *  # noqa: E402,F401,F403
+from .modules.rnn import *  # noqa: E402,F401,F403
 from . import modules  # noqa: F401
 from . import utils  # noqa: E402,F401
