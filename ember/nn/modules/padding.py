@@ -18,13 +18,25 @@ _TUPLE = {1: _pair, 2: _quadruple, 3: _sextuple}
 
 # ============================================================================ circular
 
-class _CircularPadNd(Module):
+class _ModePadNd(Module):
+    """A pad of fixed width in one of F.pad's non-constant modes (``_mode``) over the last ``_ndim`` dims."""
     __constants__ = ["padding"]
     _ndim = 0
+    _mode = None
 
     def __init__(self, padding):
         super().__init__()
         self.padding = _TUPLE[self._ndim](padding)
+
+    def forward(self, input):
+        return F.pad(input, self.padding, self._mode)
+
+    def extra_repr(self):
+        return f"{self.padding}"
+
+
+class _CircularPadNd(_ModePadNd):
+    _mode = "circular"
 
     def _check_input_dim(self, input):
         n = self._ndim
@@ -33,10 +45,7 @@ class _CircularPadNd(Module):
 
     def forward(self, input):
         self._check_input_dim(input)
-        return F.pad(input, self.padding, "circular")
-
-    def extra_repr(self):
-        return f"{self.padding}"
+        return super().forward(input)
 
 
 class CircularPad1d(_CircularPadNd):
@@ -126,19 +135,8 @@ class ZeroPad3d(ConstantPad3d):
 
 # ============================================================================ reflection, replication
 
-class _ReflectionPadNd(Module):
-    __constants__ = ["padding"]
-    _ndim = 0
-
-    def __init__(self, padding):
-        super().__init__()
-        self.padding = _TUPLE[self._ndim](padding)
-
-    def forward(self, input):
-        return F.pad(input, self.padding, "reflect")
-
-    def extra_repr(self):
-        return f"{self.padding}"
+class _ReflectionPadNd(_ModePadNd):
+    _mode = "reflect"
 
 
 class ReflectionPad1d(_ReflectionPadNd):
@@ -156,19 +154,8 @@ class ReflectionPad3d(_ReflectionPadNd):
     _ndim = 3
 
 
-class _ReplicationPadNd(Module):
-    __constants__ = ["padding"]
-    _ndim = 0
-
-    def __init__(self, padding):
-        super().__init__()
-        self.padding = _TUPLE[self._ndim](padding)
-
-    def forward(self, input):
-        return F.pad(input, self.padding, "replicate")
-
-    def extra_repr(self):
-        return f"{self.padding}"
+class _ReplicationPadNd(_ModePadNd):
+    _mode = "replicate"
 
 
 class ReplicationPad1d(_ReplicationPadNd):
