@@ -7,6 +7,7 @@ One ``_named_members`` generator is behind every ``named_*``; one ``_apply(fn)``
 (``_state_dict.py``, ``_hooks.py``) and are mixed in here.
 """
 import inspect
+import threading
 from collections import OrderedDict
 
 from ... import dtypes as _D
@@ -49,6 +50,27 @@ def _addindent(s_, numSpaces):
     first = s.pop(0)
     s = "\n".join(numSpaces * " " + line if line.strip() else "" for line in s)
     return first + "\n" + s
+
+
+# Python answers an AttributeError raised inside a property by calling __getattr__, whose "has no attribute"
+# error would hide the real one. Module subclasses' properties are wrapped to park that error here so
+# __getattr__ re-raises it: one evaluation, still an AttributeError (hasattr keeps working).
+_parked = threading.local()
+
+
+def _unmask(name, prop):
+    fget = prop.fget
+
+    def get(self):
+        try:
+            return fget(self)
+        except AttributeError as e:
+            _parked.error = (self, name, e)
+            raise
+
+    get.__name__, get.__qualname__, get.__doc__ = fget.__name__, fget.__qualname__, fget.__doc__
+    get.__wrapped__ = fget
+    return property(get, prop.fset, prop.fdel, prop.__doc__)
 
 
 def _forward_unimplemented(self, *input):
@@ -257,6 +279,12 @@ class Module(_HooksMixin, _StateDictMixin):
         return buffer
 
     # ------------------------------------------------------------------ attribute routing
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for name, attr in list(vars(cls).items()):
+            if type(attr) is property and attr.fget is not None:
+                setattr(cls, name, _unmask(name, attr))
+
     def __getattr__(self, name):
         d = self.__dict__
         if "_parameters" in d:
@@ -271,6 +299,11 @@ class Module(_HooksMixin, _StateDictMixin):
             modules = d["_modules"]
             if name in modules:
                 return modules[name]
+        parked = getattr(_parked, "error", None)
+        if parked is not None:
+            _parked.error = None
+            if parked[0] is self and parked[1] == name:
+                raise parked[2]
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     def __setattr__(self, name, value):
