@@ -5,18 +5,23 @@ input with bias (AddmmBackward0), ``matmul`` without bias (MmBackward0 / UnsafeV
 SqueezeBackward4), and for other ranks with bias ``addmm`` on the input flattened to 2-D, then a view.
 """
 from ..ops.einsum import einsum
-from ..ops.linalg import addmm, matmul
+from ..ops.linalg import Addmm, addmm, matmul  # noqa: F401  (addmm: the path linear mirrors)
+from ..tensor import Tensor
 
 
 def linear(input, weight, bias=None):
     """``input @ weight.T + bias``. Mirrors https://pytorch.org/docs/stable/generated/torch.nn.functional.linear.html"""
-    if input.dim() == 0 or weight.dim() == 0:
+    for pos, (name, t) in enumerate((("input", input), ("weight", weight), ("bias", bias)), 1):
+        if not isinstance(t, Tensor) and (t is not None or pos < 3):
+            raise TypeError(f"linear(): argument '{name}' (position {pos}) must be Tensor, not {type(t).__name__}")
+    nd = input._data.ndim
+    if nd == 0 or weight._data.ndim == 0:
         raise RuntimeError("both arguments to linear need to be at least 1D, but they are "
-                           f"{input.dim()}D and {weight.dim()}D")
+                           f"{nd}D and {weight._data.ndim}D")
     if bias is None:
         return matmul(input, weight.t())
-    if input.dim() == 2:
-        return addmm(bias, input, weight.t())
+    if nd == 2:
+        return Addmm.apply(bias, input, weight.t())
     shape = input.shape
     out = addmm(bias, input.reshape(-1, shape[-1]), weight.t())
     return out.view(*shape[:-1], out.shape[-1])

@@ -502,10 +502,16 @@ class Addmm(Op):
         if x.shape[1] != y.shape[0]:
             raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({x.shape[0]}x{x.shape[1]} and "
                                f"{y.shape[0]}x{y.shape[1]})")
-        _expand_check(c.shape, (x.shape[0], y.shape[1]), _legacy_type(c.dtype))
+        cs = c.shape
+        if cs != (y.shape[1],) and cs != (x.shape[0], y.shape[1]):
+            _expand_check(cs, (x.shape[0], y.shape[1]), _legacy_type(c.dtype))
+        ctx.beta, ctx.alpha = beta, alpha
+        if x.dtype.kind == "f" and alpha == 1 and beta == 1:  # nn.Linear's case: add the bias in place
+            out = x @ y
+            out += c
+            return out
         if x.dtype.kind == "b":
             raise _not_impl("addmm_impl_cpu_", x.dtype)
-        ctx.beta, ctx.alpha = beta, alpha
         return _add_bias(_scaled(x @ y, _cast_scalar(alpha, x.dtype)), c, _cast_scalar(beta, x.dtype))
 
     @staticmethod
@@ -520,7 +526,9 @@ class Addmm(Op):
             gc = None
             if n[0]:
                 gc = _wrap(gd.sum(0) if c.ndim == 1 and c.shape[0] == gd.shape[1] and gd.shape[0] != 1 else gd)
-            return gc, (_wrap(gd @ b._data.T) if n[1] else None), (_wrap(a._data.T @ gd) if n[2] else None)
+            # mat2's grad as the transpose of a (out, in) product: nn.Linear's weight (mat2 = weight.t()) then
+            # gets a C-contiguous grad, as PyTorch's is, and a later ``p -= lr * p.grad`` runs on aligned layouts
+            return gc, (_wrap(gd @ b._data.T) if n[1] else None), (_wrap((gd.T @ a._data).T) if n[2] else None)
         gc = (g if ctx.beta == 1 else g * ctx.beta) if n[0] else None
         ga = _scaled(g.mm(_conj(b.t())), ctx.alpha) if n[1] else None
         gb = _scaled(_conj(a.t()).mm(g), ctx.alpha) if n[2] else None

@@ -262,8 +262,13 @@ def _relu_np(x):
     return np.maximum(x, 0, dtype=x.dtype)
 
 
-Relu = _unary("Relu", "ReluBackward0", _relu_np, lambda m, g, x, o: ThresholdBackward.apply(g, o), uses="output",
-              floating=False, check=_relu_check, arrays=False)
+def _relu_bwd(m, g, x, o):
+    if m is _A:  # first order: PyTorch's threshold_backward on the arrays (0 where out <= 0, even for inf grads)
+        return np.where(o > 0, g, g.dtype.type(0))
+    return ThresholdBackward.apply(g, o)
+
+
+Relu = _unary("Relu", "ReluBackward0", _relu_np, _relu_bwd, uses="output", floating=False, check=_relu_check)
 
 
 class Round(Op):

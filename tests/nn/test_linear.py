@@ -145,3 +145,28 @@ def test_flatten_unflatten_in_sequential_repr():
 
 def test_linear_shape_mismatch_in_module():
     check_raises(lambda lib: lib.nn.Linear(3, 2)(lib.ones(2, 4)))
+
+
+@pytest.mark.parametrize("args", [
+    lambda lib: ([1.0, 2.0], lib.ones(2, 2)),
+    lambda lib: (lib.ones(2), [[1.0, 2.0]]),
+    lambda lib: (lib.ones(2), lib.ones(2, 2), 3)])
+def test_functional_linear_rejects_non_tensors(args):
+    same_error(lambda lib: lib.nn.functional.linear(*args(lib)))
+
+
+def test_linear_weight_grad_is_contiguous_like_torch():
+    def f(lib):
+        lib.manual_seed(0)
+        m = lib.nn.Linear(4, 3)
+        m(lib.ones(5, 4)).sum().backward()
+        return m.weight.grad.is_contiguous(), m.weight.grad.stride(), m.bias.grad.stride()
+    same(f)
+
+
+def test_relu_grad_is_zero_where_output_is_zero_even_for_inf_grads():
+    def f(lib):
+        x = lib.tensor([-1.0, 0.0, 2.0], requires_grad=True)
+        x.relu().backward(lib.tensor([float("inf"), float("nan"), 3.0]))
+        return x.grad
+    same(f)
