@@ -59,6 +59,7 @@ from ..ops.pool import (  # noqa: E402,F401
     avg_pool1d, avg_pool2d, avg_pool3d, lp_pool1d, lp_pool2d, max_pool1d, max_pool1d_with_indices, max_pool2d,
     max_pool2d_with_indices, max_pool3d, max_pool3d_with_indices, max_unpool1d, max_unpool2d)
 from ..ops.spatial import interpolate, pad, pixel_shuffle, pixel_unshuffle, upsample  # noqa: E402,F401
+from ..ops.grid_sample import affine_grid, grid_sample  # noqa: E402,F401
 
 
 def upsample_nearest(input, size=None, scale_factor=None):

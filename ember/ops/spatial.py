@@ -1,5 +1,5 @@
 """Spatial resampling: ``pad`` (constant, reflect, replicate, circular), ``interpolate`` (nearest,
-(bi)linear), ``pixel_shuffle`` / ``pixel_unshuffle``, and the per-axis linear maps behind them.
+(bi/tri)linear, bicubic), ``pixel_shuffle`` / ``pixel_unshuffle``, and the per-axis linear maps behind them.
 
 NOTE [ separable axis maps ]: reflect/replicate/circular padding, nearest and (bi)linear
 resizing and adaptive average pooling all act on each spatial axis independently, as a
@@ -99,6 +99,18 @@ UpsampleNearestExact3D = _axis_map_cls("UpsampleNearestExact3DBackward0")
 UpsampleLinear1D = _axis_map_cls("UpsampleLinear1DBackward0")
 UpsampleBilinear2D = _axis_map_cls("UpsampleBilinear2DBackward0")
 UpsampleTrilinear3D = _axis_map_cls("UpsampleTrilinear3DBackward0")
+
+
+class UpsampleBicubic2D(AxisMap):
+    node_name = "UpsampleBicubic2DBackward0"
+
+    @staticmethod
+    def backward(ctx, g):
+        # PyTorch's bicubic backward copies the grad when no size changes, although its forward still
+        # resamples there (a scale_factor such as 1.1 that rounds back to the same size): matched here
+        if tuple(g.shape) == tuple(ctx.shape):
+            return g.clone() if _grad_state.enabled else _wrap(g._data.copy())
+        return AxisMap.backward(ctx, g)
 
 
 # ============================================================================ pad
@@ -278,6 +290,8 @@ def pixel_unshuffle(input, downscale_factor):
 
 def _linear_matrix(n_in, n_out, align_corners, scale):
     """Rows of (bi)linear interpolation weights along one axis (PyTorch's source-index rule)."""
+    if n_in == n_out:  # PyTorch's linear kernels copy when the sizes agree, whatever the scale factor
+        return np.eye(n_in)
     m = np.zeros((n_out, n_in), dtype=np.float64)
     d = np.arange(n_out, dtype=np.float64)
     if align_corners:
@@ -295,6 +309,39 @@ def _linear_matrix(n_in, n_out, align_corners, scale):
     return m
 
 
+_CUBIC_A = -0.75
+
+
+def _cubic_weights(t):
+    """Keys' cubic convolution weights (A = -0.75) of the 4 taps at offsets -1, 0, 1, 2 from ``floor(src)``."""
+    a = _CUBIC_A
+
+    def near(x):  # |x| <= 1
+        return ((a + 2) * x - (a + 3)) * x * x + 1
+
+    def far(x):  # 1 < |x| < 2
+        return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
+
+    return (far(t + 1), near(t), near(1 - t), far(2 - t))
+
+
+def _cubic_matrix(n_in, n_out, align_corners, scale):
+    """Rows of bicubic interpolation weights along one axis; taps beyond the border clamp to the edge pixel."""
+    d = np.arange(n_out, dtype=np.float64)
+    if align_corners:
+        src = d * ((n_in - 1) / (n_out - 1) if n_out > 1 else 0.0)
+    else:  # unlike the linear modes, the source index is not clamped at 0
+        src = (d + 0.5) * ((1.0 / scale) if scale is not None and scale > 0 else n_in / n_out) - 0.5
+    i0 = np.floor(src)
+    w = _cubic_weights(src - i0)
+    i0 = i0.astype(np.int64)
+    m = np.zeros((n_out, n_in), dtype=np.float64)
+    rows = np.arange(n_out)
+    for k in range(4):  # clamped taps can coincide: accumulate
+        np.add.at(m, (rows, np.clip(i0 - 1 + k, 0, n_in - 1)), w[k])
+    return m
+
+
 def _nearest_index(n_in, n_out, scale, exact):
     r = (1.0 / scale) if scale is not None else n_in / n_out
     d = np.arange(n_out, dtype=np.float64)
@@ -307,13 +354,14 @@ _MODES = ("nearest", "linear", "bilinear", "bicubic", "trilinear", "area", "near
 
 def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None, recompute_scale_factor=None,
                 antialias=False):
-    """``F.interpolate`` for ``nearest``, ``nearest-exact``, ``linear``, ``bilinear``, ``trilinear``, ``area``."""
+    """``F.interpolate`` for ``nearest``, ``nearest-exact``, ``linear``, ``bilinear``, ``bicubic``, ``trilinear``,
+    ``area`` (no ``antialias``)."""
     x = input._data
     nd = x.ndim - 2
     if mode not in _MODES:
         raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {x.ndim}D) for the "
-                                  f"modes: nearest | linear | bilinear | bicubic | trilinear | area | nearest-exact "
-                                  f"(got {mode})")
+                                  f"modes: nearest | linear | bilinear | bicubic | trilinear | lanczos | area | "
+                                  f"nearest-exact (got {mode})")
     if mode in ("nearest", "area", "nearest-exact") and align_corners is not None:
         raise ValueError("align_corners option can only be set with the interpolating modes: linear | bilinear | "
                          "bicubic | trilinear")
@@ -321,6 +369,8 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         raise ValueError("only one of size or scale_factor should be defined")
     if size is None and scale_factor is None:
         raise ValueError("either size or scale_factor should be defined")
+    if size is not None and recompute_scale_factor:
+        raise ValueError("recompute_scale_factor is not meaningful with an explicit size.")
     if size is not None:
         sizes = [int(size)] * nd if isinstance(size, (int, np.integer)) else [int(s) for s in size]
         if len(sizes) != nd:
@@ -339,35 +389,55 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
                              f"sK) format.")
         sizes = [int(math.floor(s * f)) for s, f in zip(x.shape[2:], sf)]
         scales = [None] * nd if recompute_scale_factor else sf
+    if antialias and not (mode in ("bilinear", "bicubic") and x.ndim == 4):
+        raise ValueError("Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and requires a "
+                         "4-D tensor as input")
     if mode == "area":
         from .pool import adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d
         return (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d)[nd - 1](input, sizes)
     want = {"linear": 1, "bilinear": 2, "trilinear": 3}.get(mode)
     if want is not None and want != nd:
         raise NotImplementedError(f"Got {x.ndim}D input, but {mode} mode needs {want + 2}D input")
-    if mode == "bicubic":
-        raise NotImplementedError("interpolate: mode 'bicubic' is not supported by ember yet")
-    if not 1 <= nd <= 3:
+    if not 1 <= nd <= 3 or (mode == "bicubic" and nd != 2):
         raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {x.ndim}D) for the "
-                                  f"modes: nearest | linear | bilinear | bicubic | trilinear | area | nearest-exact "
-                                  f"(got {mode})")
+                                  f"modes: nearest | linear | bilinear | bicubic | trilinear | lanczos | area | "
+                                  f"nearest-exact (got {mode})")
+    if antialias:
+        raise NotImplementedError(f"interpolate: antialias=True (mode '{mode}') is not supported by ember yet")
+    _check_sizes(x.shape[2:], sizes)
     maps = []
     for i in range(nd):
         n_in, n_out = x.shape[2 + i], sizes[i]
         if mode in ("nearest", "nearest-exact"):
             maps.append((2 + i, _nearest_index(n_in, n_out, scales[i], mode == "nearest-exact"), None))
+        elif mode == "bicubic":
+            maps.append((2 + i, None, _cubic_matrix(n_in, n_out, bool(align_corners), scales[i])))
         else:
             maps.append((2 + i, None, _linear_matrix(n_in, n_out, bool(align_corners), scales[i])))
     if mode == "nearest":
         cls = (UpsampleNearest1D, UpsampleNearest2D, UpsampleNearest3D)[nd - 1]
     elif mode == "nearest-exact":
         cls = (UpsampleNearestExact1D, UpsampleNearestExact2D, UpsampleNearestExact3D)[nd - 1]
+    elif mode == "bicubic":
+        if x.dtype.kind not in "fc":
+            raise NotImplementedError(f"\"compute_indices_weights_cubic\" not implemented for '{_tn(x.dtype)}'")
+        cls = UpsampleBicubic2D
     else:
         if x.dtype.kind not in "fc":
             raise NotImplementedError(f"\"upsample_{mode}{nd}d_out_frame\" not implemented for "
                                       f"'{_tn(x.dtype)}'")
         cls = (UpsampleLinear1D, UpsampleBilinear2D, UpsampleTrilinear3D)[nd - 1]
     return cls.apply(input, tuple(maps))
+
+
+def _check_sizes(s_in, s_out):
+    if min(s_in) > 0 and min(s_out) > 0:
+        return
+    names = ("D", "H", "W")[3 - len(s_in):]
+    fi = ", ".join(f"{n}: {v}" for n, v in zip(names, s_in))
+    fo = ", ".join(f"{n}: {v}" for n, v in zip(names, s_out))
+    raise RuntimeError(f"Input and output sizes should be greater than 0, but got input ({fi})"
+                       f"{' and' if len(s_in) == 1 else ''} output ({fo})")
 
 
 def _tn(dt):
