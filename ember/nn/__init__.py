@@ -19,5 +19,7 @@ from .modules.instancenorm import *  # noqa: E402,F401,F403
 from .modules.normalization import *  # noqa: E402,F401,F403
 from .modules.sparse import *  # noqa: E402,F401,F403
 from .modules.rnn import *  # noqa: E402,F401,F403
+from .modules.attention import *  # noqa: E402,F401,F403
+from .modules.transformer import *  # noqa: E402,F401,F403
 from . import modules  # noqa: F401
 from . import utils  # noqa: E402,F401

@@ -122,3 +122,9 @@ def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_fu
 from ._functional_norm import (  # noqa: E402,F401
     alpha_dropout, batch_norm, dropout, dropout1d, dropout2d, dropout3d, embedding, feature_alpha_dropout,
     group_norm, instance_norm, layer_norm, local_response_norm, rms_norm)
+
+
+# ============================================================================ attention (ember/ops/attention.py)
+from ..ops.attention import (  # noqa: E402,F401
+    _canonical_mask, _in_projection, _in_projection_packed, _mha_shape_check, _none_or_dtype,
+    multi_head_attention_forward, scaled_dot_product_attention)

@@ -414,3 +414,5 @@ class Softmax2d(Module):
 for _cls in [globals()[_n] for _n in __all__]:
     _cls.__doc__ += "\n\n    Mirrors " + _DOCS.format(_cls.__name__) + "\n    "
 del _cls
+
+from .attention import MultiheadAttention  # noqa: E402,F401  (torch.nn.modules.activation's name for it)
