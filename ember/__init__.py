@@ -61,11 +61,14 @@ from .ops.dropout import (  # noqa: E402,F401
     alpha_dropout, alpha_dropout_, dropout, dropout_, feature_alpha_dropout, feature_alpha_dropout_, feature_dropout,
     feature_dropout_)
 from .ops.embedding import embedding, embedding_renorm_  # noqa: E402,F401
+from .ops.linalg_orth import geqrf, matrix_exp, orgqr  # noqa: E402,F401
+from .ops.weight_norm import _weight_norm, norm_except_dim  # noqa: E402,F401
 from ._legacy import (  # noqa: E402,F401
     BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor, LongTensor, ShortTensor)
 from .random import (  # noqa: E402,F401
     Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state)
 from . import linalg, nn  # noqa: E402,F401
+from . import func  # noqa: E402,F401
 from .ops._parallel import get_num_threads, set_num_threads  # noqa: E402,F401
 from ._tensor_str import set_printoptions, get_printoptions, printoptions  # noqa: E402,F401
 
