@@ -122,6 +122,8 @@ def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_fu
 from ._functional_norm import (  # noqa: E402,F401
     alpha_dropout, batch_norm, dropout, dropout1d, dropout2d, dropout3d, embedding, feature_alpha_dropout,
     group_norm, instance_norm, layer_norm, local_response_norm, rms_norm)
+from ..ops.embedding_bag import embedding_bag  # noqa: E402,F401
+from ..ops.ctc import ctc_loss  # noqa: E402,F401
 
 
 # ============================================================================ attention (ember/ops/attention.py)

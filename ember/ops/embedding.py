@@ -89,22 +89,24 @@ def embedding_renorm_(input, indices, max_norm, norm_type):
     _check_indices(indices._data, "embedding_renorm_")
     w = input._data
     p = float(norm_type)
-    for i in np.unique(indices._data):
-        row = w[i]
-        a = np.abs(row)
+    rows = np.unique(indices._data)
+    if rows.size:
+        a = np.abs(w[rows])
         if p == 2:
-            norm = np.sqrt(np.dot(row, row))
+            norm = np.sqrt(np.einsum("ij,ij->i", a, a))
         elif p == np.inf:
-            norm = a.max()
+            norm = a.max(axis=1)
         elif p == 1:
-            norm = a.sum()
+            norm = a.sum(axis=1)
         elif p == 0:
-            norm = (a != 0).sum()
+            norm = (a != 0).sum(axis=1)
         else:
-            norm = np.power(np.power(a, p).sum(), 1 / p)
-        norm = float(norm)
-        if norm > max_norm:
-            row *= np.asarray(max_norm / (norm + 1e-7), dtype=w.dtype)
+            norm = np.power(np.power(a, p).sum(axis=1), 1 / p)
+        norm = norm.astype(np.float64)
+        over = norm > max_norm
+        # the scale is computed in double, then cast, as PyTorch's kernel does
+        scale = (max_norm / (norm[over] + 1e-7)).astype(w.dtype)
+        w[rows[over]] *= scale[:, None]
     b = input._base
     (b if b is not None else input)._vc += 1
     return input

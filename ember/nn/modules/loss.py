@@ -315,3 +315,24 @@ class TripletMarginWithDistanceLoss(_Loss):
 for _cls in [globals()[_n] for _n in __all__]:
     _cls.__doc__ += "\n\n    Mirrors " + _DOCS.format(_cls.__name__) + "\n    "
 del _cls
+
+
+class CTCLoss(_Loss):
+    """The connectionist temporal classification loss of target sequences under per-step log-probabilities.
+
+    Mirrors https://pytorch.org/docs/stable/generated/torch.nn.CTCLoss.html
+    """
+
+    __constants__ = ["blank", "reduction"]
+
+    def __init__(self, blank=0, reduction="mean", zero_infinity=False):
+        super().__init__(reduction=reduction)
+        self.blank = blank
+        self.zero_infinity = zero_infinity
+
+    def forward(self, log_probs, targets, input_lengths, target_lengths):
+        return F.ctc_loss(log_probs, targets, input_lengths, target_lengths, self.blank, self.reduction,
+                          self.zero_infinity)
+
+
+__all__.append("CTCLoss")
