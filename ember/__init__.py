@@ -10,6 +10,8 @@ _np.seterr(all="ignore")
 
 from . import dtypes as _dtypes  # noqa: E402
 from ._size import Size  # noqa: E402
+from ._layout import (  # noqa: E402,F401
+    channels_last, channels_last_3d, contiguous_format, layout, memory_format, preserve_format, sparse_coo, strided)
 from .device import device  # noqa: E402
 from .dtypes import (  # noqa: E402,F401
     bfloat16, bool, cdouble, cfloat, complex64, complex128, double, dtype, float, float16, float32, float64, half,

@@ -324,7 +324,8 @@ def resize_as_(self, other):
 # random in-place fills (nn.init builds on these)
 def uniform_(self, a=0.0, b=1.0, *, generator=None):
     from . import random as R
-    return self._fill_random(R.uniform(_gen(generator), self._data.shape, float(a), float(b), self._data.dtype))
+    g = _gen(generator)
+    return self._fill_mem(lambda shape, perm: R.uniform(g, shape, float(a), float(b), self._data.dtype))
 
 def normal_(self, mean=0.0, std=1.0, *, generator=None):
     from . import random as R
@@ -351,22 +352,35 @@ def random_(self, *args, generator=None, **kwargs):
     if args:
         to = args.pop(0)
     g = _gen(generator)
+    dt = self._data.dtype
     if frm is None and to == "unset":
-        return self._fill_random(R.random_full(g, self._data.shape, self._data.dtype))
+        return self._fill_mem(lambda shape, perm: R.random_full(g, shape, dt))
     if frm is None:
         frm = 0
-    return self._fill_random(R.randint(g, self._data.shape, int(frm), None if to in (None, "unset") else int(to),
-                                       self._data.dtype))
+    hi = None if to in (None, "unset") else int(to)
+    return self._fill_mem(lambda shape, perm: R.randint(g, shape, int(frm), hi, dt))
 
 def bernoulli_(self, p=0.5, *, generator=None):
     from . import random as R
+    g, dt = _gen(generator), self._data.dtype
     if isinstance(p, Tensor):
-        return self._fill_random(R.bernoulli_tensor(_gen(generator), np.broadcast_to(p._data, self._data.shape), self._data.dtype))
-    return self._fill_random(R.bernoulli_scalar(_gen(generator), self._data.shape, float(p), self._data.dtype))
+        pb = np.broadcast_to(p._data, self._data.shape)
+        return self._fill_mem(lambda shape, perm: R.bernoulli_tensor(g, pb if perm is None else pb.transpose(perm), dt))
+    return self._fill_mem(lambda shape, perm: R.bernoulli_scalar(g, shape, float(p), dt))
 
 def exponential_(self, lambd=1.0, *, generator=None):
     from . import random as R
-    return self._fill_random(R.exponential(_gen(generator), self._data.shape, float(lambd), self._data.dtype))
+    g = _gen(generator)
+    return self._fill_mem(lambda shape, perm: R.exponential(g, shape, float(lambd), self._data.dtype))
+
+def _fill_mem(self, draw):
+    """Fill with ``draw(shape, perm)`` in memory order, the order PyTorch's kernels walk a strided tensor."""
+    x = self._data
+    if x.flags.c_contiguous or x.ndim < 2:
+        return self._fill_random(draw(x.shape, None))
+    perm = tuple(sorted(range(x.ndim), key=lambda d: -abs(x.strides[d])))  # axes from outermost in memory
+    xt = x.transpose(perm)
+    return self._fill_random(draw(xt.shape, perm), target=xt)
 
 def _fill_random(self, arr, target=None):
     if _state.enabled and self._requires_grad and self._grad_fn is None:
@@ -383,5 +397,5 @@ def _gen(generator):
 
 
 for _f in (_inplace, zero_, fill_, copy_, set_, resize_, resize_as_, uniform_, normal_, random_, bernoulli_, exponential_,
-           _fill_random):
+           _fill_mem, _fill_random):
     setattr(Tensor, _f.__name__, _f)

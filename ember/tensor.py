@@ -132,7 +132,10 @@ class Tensor:
         return _Storage(self)
 
     def is_contiguous(self, memory_format=None):
-        return self._data.flags.c_contiguous
+        if memory_format is None:
+            return self._data.flags.c_contiguous
+        from ._layout import is_in_format
+        return is_in_format(self._data, memory_format)
 
     def is_floating_point(self):
         return self._data.dtype.kind == "f" or self.dtype is D.bfloat16

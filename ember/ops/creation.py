@@ -508,19 +508,27 @@ def _like(input, dtype, fn):
     return dtype.np if dtype is not None else input._data.dtype
 
 
+def _like_array(input, dtype, fn, memory_format, fill=None):
+    """A new array shaped like ``input`` in ``memory_format`` (by default PyTorch's preserve_format: a dense
+    input's memory layout is kept)."""
+    from .._layout import empty_in_format
+    dt = _like(input, dtype, fn)  # checks input first
+    out = empty_in_format(input._data, dt, memory_format)
+    if fill is not None:
+        out.fill(fill)
+    return out
+
+
 def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    return _finish(np.zeros(input.shape if is_tensor(input) else (), dtype=_like(input, dtype, "zeros_like")),
-                   requires_grad, device)
+    return _finish(_like_array(input, dtype, "zeros_like", memory_format, 0), requires_grad, device)
 
 
 def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    return _finish(np.ones(input.shape if is_tensor(input) else (), dtype=_like(input, dtype, "ones_like")),
-                   requires_grad, device)
+    return _finish(_like_array(input, dtype, "ones_like", memory_format, 1), requires_grad, device)
 
 
 def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    return _finish(np.empty(input.shape if is_tensor(input) else (), dtype=_like(input, dtype, "empty_like")),
-                   requires_grad, device)
+    return _finish(_like_array(input, dtype, "empty_like", memory_format), requires_grad, device)
 
 
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
@@ -528,7 +536,7 @@ def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requir
     if is_tensor(fill_value):
         fill_value = fill_value.item()
     v = _checked_scalar(fill_value, D.from_numpy_dtype(dt), "full_like")
-    return _finish(np.full(tuple(input.shape), v, dtype=dt), requires_grad, device)
+    return _finish(_like_array(input, dtype, "full_like", memory_format, v), requires_grad, device)
 
 
 def view_dtype(a, dtype):

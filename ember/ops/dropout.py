@@ -11,7 +11,7 @@ identical.
 import math
 
 from ..autograd.grad_mode import no_grad
-from .creation import empty, zeros
+from .creation import empty, empty_like, zeros
 
 _ALPHA = 1.7580993408473766  # -SELU_SCALE * SELU_ALPHA
 
@@ -28,7 +28,9 @@ def _noise(input, p, feature):
             raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
         shape = shape[:2] + (1,) * (len(shape) - 2)
     with no_grad():
-        return empty(shape, dtype=input.dtype, device=input.device).bernoulli_(1 - p)
+        # plain dropout's noise is empty_like(input): it is drawn in the input's memory order, as PyTorch's
+        noise = empty(shape, dtype=input.dtype, device=input.device) if feature else empty_like(input)
+        return noise.bernoulli_(1 - p)
 
 
 def _dropout_impl(input, p, train, feature, alpha, inplace):

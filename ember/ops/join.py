@@ -307,9 +307,10 @@ class Clone(Op):
 
     @staticmethod
     def forward(ctx, a, memory_format=None):
-        # preserve_format (the default) keeps the layout (order='K'); contiguous_format gives C order
-        order = "K" if memory_format is None or "preserve" in str(memory_format) else "C"
-        return np.array(a._data, copy=True, order=order)
+        from .._layout import empty_in_format
+        out = empty_in_format(a._data, a._data.dtype, memory_format)
+        np.copyto(out, a._data)
+        return out
 
     @staticmethod
     def backward(ctx, g):
@@ -321,9 +322,11 @@ def clone(a, *, memory_format=None):
 
 
 def contiguous(a, memory_format=None):
-    if a._data.flags.c_contiguous:
+    from .._layout import contiguous_format, is_in_format
+    fmt = contiguous_format if memory_format is None else memory_format
+    if is_in_format(a._data, fmt):
         return a
-    return Clone.apply(a, memory_format="contiguous")
+    return Clone.apply(a, memory_format=fmt)
 
 
 def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):

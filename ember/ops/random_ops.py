@@ -4,7 +4,8 @@ import numpy as np
 from .. import dtypes as D
 from ..device import check_cpu
 from ._util import _wrap, is_tensor
-from .creation import _as_dtype, _finish, _like_input, _size, _type_name
+from ..autograd.grad_mode import no_grad
+from .creation import _as_dtype, _finish, _like_input, _size, _type_name, empty_like
 from .ranges import _num
 
 
@@ -76,27 +77,34 @@ def randint(*args, size=None, generator=None, out=None, dtype=None, layout=None,
     return _finish(_R().randint(_gen(generator), shape, lo, hi, dt.np), requires_grad, device)
 
 
+def _random_like(input, dtype, fn, memory_format, requires_grad, device, fill):
+    """``empty_like(input)`` then an in-place draw: values land in the new tensor's memory order, as PyTorch's."""
+    _like_input(input, fn)
+    dt = _as_dtype(dtype, fn) or input.dtype
+    out = empty_like(input, dtype=dt, memory_format=memory_format, device=device)
+    with no_grad():
+        fill(out)
+    return out.requires_grad_() if requires_grad else out
+
+
 def rand_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None,
               generator=None):
-    _like_input(input, "rand_like")
-    return rand(tuple(input.shape), dtype=_as_dtype(dtype, "rand_like") or input.dtype, requires_grad=requires_grad,
-                generator=generator, device=device)
+    return _random_like(input, dtype, "rand_like", memory_format, requires_grad, device,
+                        lambda t: t.uniform_(generator=generator))
 
 
 def randn_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None,
                generator=None):
-    _like_input(input, "randn_like")
-    return randn(tuple(input.shape), dtype=_as_dtype(dtype, "randn_like") or input.dtype, requires_grad=requires_grad,
-                 generator=generator, device=device)
+    return _random_like(input, dtype, "randn_like", memory_format, requires_grad, device,
+                        lambda t: t.normal_(generator=generator))
 
 
 def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=None, requires_grad=False,
                  memory_format=None, generator=None):
-    _like_input(input, "randint_like")
     if high is None:
         low, high = 0, low
-    return randint(low, high, tuple(input.shape), dtype=_as_dtype(dtype, "randint_like") or input.dtype,
-                   generator=generator, requires_grad=requires_grad, device=device)
+    return _random_like(input, dtype, "randint_like", memory_format, requires_grad, device,
+                        lambda t: t.random_(low, high, generator=generator))
 
 
 def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,

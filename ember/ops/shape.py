@@ -18,6 +18,7 @@ from numpy.lib.stride_tricks import as_strided
 from ._util import _wrap, is_tensor, norm_dim, norm_dims, result_np_dtype
 from ..autograd.function import MULTI_VIEW, view_meta
 from .elementwise import Op
+from .._layout import contiguous_format
 
 _VIEW_ERR = ("view size is not compatible with input tensor's size and stride (at least one dimension spans across "
              "two contiguous subspaces). Use .reshape(...) instead.")
@@ -192,7 +193,7 @@ def reshape(a, *shape):
         return _as_view(View.apply(a, shape=s), a)
     if _compute_stride(x.shape, x.strides, s, x.itemsize) is not None:
         return _as_view(ReshapeAlias.apply(a, shape=s), a)
-    return UnsafeView.apply(Clone.apply(a, memory_format="contiguous"), shape=s)
+    return UnsafeView.apply(Clone.apply(a, memory_format=contiguous_format), shape=s)
 
 
 def view_as(a, other):
