@@ -399,3 +399,7 @@ def _gen(generator):
 for _f in (_inplace, zero_, fill_, copy_, set_, resize_, resize_as_, uniform_, normal_, random_, bernoulli_, exponential_,
            _fill_mem, _fill_random):
     setattr(Tensor, _f.__name__, _f)
+
+from .ops import linalg_orth as _LO  # noqa: E402
+
+Tensor.matrix_exp, Tensor.geqrf, Tensor.orgqr = _LO.matrix_exp, _LO.geqrf, _LO.orgqr

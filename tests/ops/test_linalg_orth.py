@@ -70,3 +70,9 @@ def test_geqrf_matches_and_reconstructs(shape):
 def test_geqrf_errors():
     check_raises(lambda lib, a: lib.geqrf(a), randn(3), match_message=True)
     assert type(ember.geqrf(ember.zeros(2, 2))).__name__ == type(torch.geqrf(torch.zeros(2, 2))).__name__
+
+
+def test_tensor_methods():
+    from conftest import same
+    same(lambda lib: lib.tensor([[0.0, 1.0], [-1.0, 0.5]], dtype=lib.float64).matrix_exp())
+    same(lambda lib: lib.tensor([[2.0, 1.0], [1.0, 3.0], [0.5, 0.25]], dtype=lib.float64).geqrf()[0].abs())
